@@ -1,0 +1,59 @@
+# RBL Monitor. `make run` serves the dashboard on a seeded demo warehouse; `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+DATA ?= data
+WAREHOUSE ?= $(DATA)/warehouse
+DEMO_SOURCES ?= $(DATA)/demo_sources
+DEMO_LOAD_DATE := 2025-11-15  # the demo pretends its files were exported on this day
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install browser demo run test lint bench requirements clean
+
+help:
+	@echo "make run   - install, build the demo warehouse if there is none, serve http://127.0.0.1:8050"
+	@echo "make test  - install (also Debian's chromium and chromium-driver) and run every test"
+	@echo "make bench - speed and memory benchmarks"
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -m pip install -q -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import dash, duckdb, pandas, pyarrow, openpyxl"  # fail here, not later, if the install failed
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium and ChromeDriver for the browser tests (never a downloaded browser)
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+$(WAREHOUSE)/warehouse.duckdb: | $(VENV)/.installed
+	$(PY) -m etl.demo $(DEMO_SOURCES)
+	$(PY) -m etl load $(DEMO_SOURCES) --warehouse $(WAREHOUSE) --report $(DATA)/demo_afgekeurd.csv \
+		--load-date $(DEMO_LOAD_DATE)
+
+demo: $(WAREHOUSE)/warehouse.duckdb
+
+run: install demo
+	RBL_WAREHOUSE=$(WAREHOUSE) $(PY) app.py
+
+lint: install
+	$(PY) -m ruff check .
+
+test: install browser lint
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) -m bench
+
+requirements:
+	rm -rf /tmp/rbl-req && python3 -m venv /tmp/rbl-req && /tmp/rbl-req/bin/pip install -q -r requirements.in
+	(echo "# Generated from requirements.in by \`make requirements\` (pip freeze of a fresh venv). Do not edit by hand."; \
+	 /tmp/rbl-req/bin/pip freeze) > requirements.txt
+
+clean:
+	rm -rf $(DATA) $(VENV)

@@ -1,0 +1,1 @@
+"""ETL for RBL Monitor: read source files, validate, pseudonymise, model and publish the warehouse."""

@@ -1,0 +1,426 @@
+"""One load: read every file of a folder, validate, merge by key into the staged data, rebuild the
+models, check invariants, and publish atomically.
+
+The published `warehouse.duckdb` is never written in place. A load builds a new database file
+next to it (attaching the published one read-only for what earlier loads brought), closes it,
+and `os.replace`s it over the published file. A load that fails or is killed half-way leaves the
+published file byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from etl.pseudonym import Pseudonymiser
+from etl.read import DATA_SUFFIXES, FileRefused, RawFile, read_file
+from etl.sources import LOAD_ORDER, SOURCES, Source, source_for_filename
+from etl.validate import Context, municipality_code, parse
+from warehouse.build import build_models
+from warehouse.checks import InvariantFailed, check_invariants
+from warehouse.connection import database_path
+
+SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal": "DOUBLE", "bool": "BOOLEAN"}
+META_COLUMNS = {"_seq": "BIGINT", "_file": "VARCHAR", "_line": "INTEGER", "_load_id": "INTEGER"}
+LOG_NAME = "load_log.jsonl"  # every attempt, also failed ones (the published database cannot hold those)
+
+
+@dataclass
+class FileReport:
+    name: str
+    source: str
+    checksum: str
+    read: int = 0
+    loaded: int = 0
+    updated: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class LoadResult:
+    published: bool
+    exit_code: int
+    message: str
+    load_id: int | None = None
+    files: list[FileReport] = field(default_factory=list)
+    rejects: list[tuple[str, int, str, str]] = field(default_factory=list)  # file, line, source, reason
+    duration_s: float = 0.0
+
+
+def stored_columns(source: Source) -> dict[str, str]:
+    """The columns of `stg_<source>` with their SQL types."""
+    cols: dict[str, str] = {}
+    for f in source.fields:
+        if f.kind == "person":
+            cols["person_id"] = "VARCHAR"
+        elif f.kind == "birthdate":
+            cols["geboortejaar"], cols["geboortemaand"] = "INTEGER", "INTEGER"
+        else:
+            cols[f.name] = SQL_TYPES.get(f.kind, "VARCHAR")
+    for extra in source.stored_extra:
+        cols[extra] = "VARCHAR"
+    return cols
+
+
+def _ddl(table: str, source: Source) -> str:
+    cols = {**stored_columns(source), **META_COLUMNS}
+    return f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in cols.items())})"
+
+
+def discover(source_dir: Path) -> tuple[list[tuple[Path, Source, dict[str, str]]], list[str]]:
+    """The data files of a folder in load order, and notes on what was skipped."""
+    if not source_dir.is_dir():
+        raise FileRefused(source_dir, "de map bestaat niet", "Geef een bestaande map met bronbestanden op")
+    found, notes = [], []
+    for path in sorted(source_dir.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if path.suffix.lower() not in DATA_SUFFIXES:
+            notes.append(f"{path.name}: overgeslagen (geen .csv, .txt, .tsv of .xlsx)")
+            continue
+        match = source_for_filename(path.name)
+        if match is None:
+            raise FileRefused(path, "de naam hoort bij geen enkele bron",
+                              "Laat de bestandsnaam beginnen met een bronnaam (bijv. verzuimmeldingen_2024-03.csv, "
+                              "zie docs/sources.md) of haal het bestand uit de map")
+        found.append((path, *match))
+    found.sort(key=lambda item: (LOAD_ORDER.index(item[1].name), item[0].name))
+    return found, notes
+
+
+class Loader:
+    """The state of one load: an in-memory work database with the published warehouse attached."""
+
+    def __init__(self, warehouse_dir: Path, load_date: date) -> None:
+        self.dir = warehouse_dir
+        self.published = database_path(warehouse_dir)
+        self.work = duckdb.connect()
+        self.has_old = self.published.exists()
+        if self.has_old:
+            self.work.execute(f"ATTACH '{self.published}' AS old (READ_ONLY)")
+        self.load_id = self._next_load_id()
+        self.ctx = Context(load_date)
+        for source in SOURCES:
+            self.work.execute(_ddl(f"new_{source.name}", source))
+        self._refresh_municipalities()
+        self.work.execute("CREATE TABLE rejects (file VARCHAR, line INTEGER, source VARCHAR, reason VARCHAR)")
+
+    def _next_load_id(self) -> int:
+        if not self.has_old:
+            return 1
+        return self.work.execute("SELECT coalesce(max(load_id), 0) + 1 FROM old.load_history").fetchone()[0]
+
+    def _refresh_municipalities(self) -> None:
+        """Participating municipalities: from loaded `gemeenten` (earlier loads and this one)."""
+        union = "SELECT gemeente_code, naam, _seq FROM new_gemeenten"
+        if self.has_old:
+            union += " UNION ALL SELECT gemeente_code, naam, _seq FROM old.stg_gemeenten"
+        rows = self.work.execute(
+            f"SELECT gemeente_code, arg_max(naam, _seq) FROM ({union}) GROUP BY gemeente_code").fetchall()
+        if rows:
+            self.ctx.participating = dict(rows)
+
+    def add_file(self, raw: RawFile, file_index: int) -> tuple[int, list[tuple[str, int, str, str]]]:
+        """Validate one file's rows into new_<source>; returns (accepted, rejects)."""
+        source = raw.source
+        self._register_raw(raw)
+        reason_parts, selects = [], []
+        for f in source.fields:
+            if f.kind == "person":
+                reason_parts.append("r._person_error")
+                continue
+            self._register_mapping(raw, f.name, f)
+            reason_parts.append(f"m_{f.name}.err")
+        joins = " ".join(f"LEFT JOIN map_{n} m_{n} ON m_{n}.raw IS NOT DISTINCT FROM r.{n}"
+                         for n in raw.columns)
+        selects = ", ".join(f"m_{n}.val AS {n}" for n in raw.columns)
+        if "gemeente_code_bron" in source.stored_extra:
+            # the delivered code, before Altena's predecessors are restated (they would share one key)
+            self._register_delivered_codes(raw)
+            selects += ", m_bron.val AS gemeente_code_bron"
+            joins += " LEFT JOIN map_bron m_bron ON m_bron.raw IS NOT DISTINCT FROM r.gemeente_code"
+        cross = self._cross_checks(source)
+        reason = f"coalesce({', '.join(reason_parts)}{', ' + cross if cross else ''})"
+        self.work.execute(f"""CREATE OR REPLACE TEMP TABLE checked AS
+            SELECT r._line, r.person_id, {selects}, {reason} AS reason FROM raw_file r {joins}""")
+        rejects = self.work.execute("SELECT _line, reason FROM checked WHERE reason IS NOT NULL ORDER BY _line") \
+            .fetchall()
+        seq0 = self.load_id * 10**12 + file_index * 10**7
+        typed = ", ".join(self._typed(source))
+        self.work.execute(f"""INSERT INTO new_{source.name} BY NAME
+            SELECT {typed}, {seq0} + _line AS _seq, ? AS _file, _line, {self.load_id} AS _load_id
+            FROM checked WHERE reason IS NULL""", [raw.path.name])
+        if source.name == "gemeenten":
+            self._refresh_municipalities()
+        return raw.rows_read - len(rejects), [(raw.path.name, line, source.name, r) for line, r in rejects]
+
+    def _register_raw(self, raw: RawFile) -> None:
+        arrays = {"_line": pa.array(raw.lines, pa.int32())}
+        arrays.update({n: pa.array(v, pa.string()) for n, v in raw.columns.items()})
+        n = raw.rows_read
+        arrays["person_id"] = pa.array(raw.person_ids or [None] * n, pa.string())
+        arrays["_person_error"] = pa.array(raw.person_errors or [None] * n, pa.string())
+        self.work.register("raw_file", pa.table(arrays))
+
+    def _register_mapping(self, raw: RawFile, name: str, f) -> None:
+        distinct = set(raw.columns[name])
+        parsed = [(v, *parse(f, v, self.ctx)) for v in distinct]
+        table = pa.table({"raw": pa.array([p[0] for p in parsed], pa.string()),
+                          "val": pa.array([p[1] for p in parsed], pa.string()),
+                          "err": pa.array([p[2] for p in parsed], pa.string())})
+        self.work.register(f"map_{name}", table)
+
+    def _register_delivered_codes(self, raw: RawFile) -> None:
+        distinct = [v for v in set(raw.columns["gemeente_code"]) if v]
+        self.work.register("map_bron", pa.table({
+            "raw": pa.array(distinct, pa.string()),
+            "val": pa.array([municipality_code(v, self.ctx, restate=False) for v in distinct], pa.string())}))
+
+    @staticmethod
+    def _cross_checks(source: Source) -> str:
+        parts = [f"CASE WHEN CAST(m_{end}.val AS DATE) < CAST(m_{start}.val AS DATE) THEN "
+                 f"'{end} (' || strftime(CAST(m_{end}.val AS DATE), '%d-%m-%Y') || ') ligt voor {start} (' || "
+                 f"strftime(CAST(m_{start}.val AS DATE), '%d-%m-%Y') || ')' END"
+                 for start, end in source.date_pairs]
+        if source.name == "acties":
+            parts.append("CASE WHEN m_zaak_id.val IS NULL AND m_meldingsnummer.val IS NULL THEN "
+                         "'actie hoort bij geen zaak en geen melding: vul zaak_id of meldingsnummer' END")
+        return ", ".join(parts)
+
+    @staticmethod
+    def _typed(source: Source) -> list[str]:
+        out = []
+        for f in source.fields:
+            if f.kind == "person":
+                out.append("person_id")
+            elif f.kind == "birthdate":
+                out.append(f"CAST(substr({f.name}, 1, 4) AS INTEGER) AS geboortejaar")
+                out.append(f"CAST(substr({f.name}, 6, 2) AS INTEGER) AS geboortemaand")
+            else:
+                out.append(f"CAST({f.name} AS {SQL_TYPES.get(f.kind, 'VARCHAR')}) AS {f.name}")
+        out.extend(source.stored_extra)  # derived columns, already computed in `checked`
+        return out
+
+    # --- merging and publishing ---
+
+    def merge_counts(self) -> dict[str, tuple[int, int]]:
+        """Per file: (loaded, updated). A row is an update when its key was published before or
+        came earlier in this load."""
+        counts: dict[str, tuple[int, int]] = {}
+        for source in SOURCES:
+            keys = ", ".join(source.key)
+            on = " AND ".join(f"n.{k} IS NOT DISTINCT FROM o.{k}" for k in source.key)
+            old = (f"LEFT JOIN (SELECT DISTINCT {keys}, true AS present FROM old.stg_{source.name}) o ON {on}"
+                   if self.has_old else "LEFT JOIN (SELECT true AS present WHERE false) o ON true")
+            rows = self.work.execute(f"""
+                SELECT n._file, count(*) FILTER (WHERE o.present OR n.earlier), count(*)
+                FROM (SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY _seq) > 1 AS earlier
+                      FROM new_{source.name}) n {old}
+                GROUP BY n._file""").fetchall()
+            for name, updated, total in rows:
+                counts[name] = (total - updated, updated)
+        return counts
+
+    def build(self, build_path: Path, history: dict) -> None:
+        self.work.execute(f"ATTACH '{build_path}' AS nw")
+        for source in SOURCES:
+            self._merge_source(source)
+        self._write_history(history)
+        build_models(self.work, "nw", self.ctx.load_date)
+        check_invariants(self.work, "nw")
+        self.work.execute("CHECKPOINT nw")
+        self.work.execute("DETACH nw")
+
+    def _merge_source(self, source: Source) -> None:
+        self.work.execute(_ddl(f"nw.stg_{source.name}", source))
+        union = f"SELECT * FROM new_{source.name}"
+        if self.has_old and self._old_has(f"stg_{source.name}"):
+            union = f"SELECT * FROM old.stg_{source.name} UNION ALL BY NAME " + union
+        order = f"({source.order_by}) DESC NULLS LAST, " if source.order_by else ""
+        self.work.execute(f"""INSERT INTO nw.stg_{source.name} BY NAME
+            SELECT * EXCLUDE (_rank) FROM (
+                SELECT *, row_number() OVER (PARTITION BY {', '.join(source.key)}
+                                             ORDER BY {order}_seq DESC) AS _rank
+                FROM ({union})) WHERE _rank = 1""")
+
+    def _old_has(self, table: str) -> bool:
+        return bool(self.work.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' AND table_name = ?", [table]
+        ).fetchone()[0])
+
+    def _write_history(self, history: dict) -> None:
+        w = self.work
+        w.execute("""CREATE TABLE nw.load_history (load_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP,
+            load_date DATE, source_dir VARCHAR, files INTEGER, rows_read BIGINT, rows_loaded BIGINT,
+            rows_updated BIGINT, rows_rejected BIGINT, duration_s DOUBLE, result VARCHAR)""")
+        w.execute("""CREATE TABLE nw.load_files (load_id INTEGER, file VARCHAR, source VARCHAR, checksum VARCHAR,
+            rows_read BIGINT, rows_loaded BIGINT, rows_updated BIGINT, rows_rejected BIGINT)""")
+        w.execute("CREATE TABLE nw.load_rejects (load_id INTEGER, file VARCHAR, line INTEGER, source VARCHAR, "
+                  "reason VARCHAR)")
+        if self.has_old:
+            for t in ("load_history", "load_files", "load_rejects"):
+                w.execute(f"INSERT INTO nw.{t} SELECT * FROM old.{t}")
+        w.execute("INSERT INTO nw.load_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'gepubliceerd')",
+                  [self.load_id, history["started_at"], datetime.now(), self.ctx.load_date, history["source_dir"],
+                   len(history["files"]), *history["totals"], time.monotonic() - history["t0"]])
+        for fr in history["files"]:
+            w.execute("INSERT INTO nw.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      [self.load_id, fr.name, fr.source, fr.checksum, fr.read, fr.loaded, fr.updated, fr.rejected])
+        w.execute(f"INSERT INTO nw.load_rejects SELECT {self.load_id}, file, line, source, reason FROM rejects")
+
+    def close(self) -> None:
+        self.work.close()
+
+
+def _checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def _log_attempt(warehouse_dir: Path, record: dict) -> None:
+    with open(warehouse_dir / LOG_NAME, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
+
+
+def _publish(build_path: Path, published: Path, facts_tmp: Path, facts_dir: Path) -> None:
+    """Swap the new database in; the facts folder of the new version is renamed in just before."""
+    if facts_tmp.exists():
+        facts_dir.parent.mkdir(exist_ok=True)
+        if facts_dir.exists():
+            shutil.rmtree(facts_dir)
+        facts_tmp.rename(facts_dir)
+    os.replace(build_path, published)
+    fd = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _export_facts(build_path: Path, facts_tmp: Path) -> None:
+    """Person-level facts also as Parquet (pseudonymised), for analysts working outside DuckDB."""
+    from warehouse.build import PARQUET_MODELS
+
+    facts_tmp.mkdir(parents=True)
+    con = duckdb.connect(str(build_path), read_only=True)
+    try:
+        for table in PARQUET_MODELS:
+            con.execute(f"COPY {table} TO '{facts_tmp / (table + '.parquet')}' (FORMAT parquet)")
+    finally:
+        con.close()
+
+
+def _clean_old_facts(warehouse_dir: Path, keep: str) -> None:
+    facts = warehouse_dir / "facts"
+    if facts.is_dir():
+        for d in facts.iterdir():
+            if d.name != keep:
+                shutil.rmtree(d, ignore_errors=True)
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    if quiet or os.environ.get("CI"):
+        return lambda _msg: None
+    return lambda msg: print(msg, file=sys.stderr, flush=True)
+
+
+def run_load(source_dir: Path | str, warehouse_dir: Path | str, report_path: Path | str | None = None,
+             quiet: bool = False, load_date: date | None = None) -> LoadResult:
+    """Load every file of `source_dir` into the warehouse in `warehouse_dir` and publish it."""
+    source_dir, warehouse_dir = Path(source_dir), Path(warehouse_dir)
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    t0, started = time.monotonic(), datetime.now()
+    say = _progress(quiet)
+    with open(warehouse_dir / ".load.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return LoadResult(False, 2, f"Er loopt al een lading in {warehouse_dir}; wacht tot die klaar is.")
+        result = _run_locked(source_dir, warehouse_dir, load_date or date.today(), say, t0, started)
+    result.duration_s = time.monotonic() - t0
+    if report_path is not None:
+        write_report(Path(report_path), result.rejects)
+    _log_attempt(warehouse_dir, {"load_id": result.load_id, "started_at": started, "result": result.exit_code,
+                                 "message": result.message, "files": [f.__dict__ for f in result.files]})
+    return result
+
+
+def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Callable[[str], None],
+                t0: float, started: datetime) -> LoadResult:
+    build_path = warehouse_dir / f".build-{uuid.uuid4().hex}.duckdb"
+    loader: Loader | None = None
+    reports: list[FileReport] = []
+    rejects: list[tuple[str, int, str, str]] = []
+    try:
+        files, notes = discover(source_dir)
+        for note in notes:
+            say(note)
+        loader = Loader(warehouse_dir, load_date)
+        for index, (path, source, implied) in enumerate(files):
+            say(f"[{index + 1}/{len(files)}] {path.name} ({source.name}) ...")
+            raw = read_file(path, source, implied, Pseudonymiser())
+            _, file_rejects = loader.add_file(raw, index)
+            reports.append(FileReport(path.name, source.name, _checksum(path), raw.rows_read,
+                                      rejected=len(file_rejects)))
+            rejects.extend(file_rejects)
+        loader.work.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?)", rejects) if rejects else None
+        counts = loader.merge_counts()
+        for fr in reports:
+            fr.loaded, fr.updated = counts.get(fr.name, (0, 0))
+        totals = [sum(getattr(f, a) for f in reports) for a in ("read", "loaded", "updated", "rejected")]
+        say("modellen en KPI's opbouwen ...")
+        loader.build(build_path, {"started_at": started, "source_dir": source_dir.name, "files": reports,
+                                  "totals": totals, "t0": t0})
+        loader.close()
+        loader = None
+        facts_tmp = warehouse_dir / f".facts-{uuid.uuid4().hex}"
+        _export_facts(build_path, facts_tmp)
+        version = str(_load_id_of(build_path))
+        _publish(build_path, database_path(warehouse_dir), facts_tmp, warehouse_dir / "facts" / version)
+        _clean_old_facts(warehouse_dir, version)
+        return LoadResult(True, 0, f"Gepubliceerd: lading {version}, {len(reports)} bestanden, "
+                          f"{totals[0]} regels gelezen, {totals[1]} geladen, {totals[2]} bijgewerkt, "
+                          f"{totals[3]} afgekeurd.", int(version), reports, rejects)
+    except FileRefused as exc:
+        return LoadResult(False, 2, f"Bestand geweigerd, er is niets gepubliceerd. {exc.path.name}: "
+                          f"{exc.problem}. {exc.fix}.", None, reports, rejects)
+    except InvariantFailed as exc:
+        return LoadResult(False, 3, f"Controle mislukt, er is niets gepubliceerd: {exc}", None, reports, rejects)
+    finally:
+        if loader is not None:
+            loader.close()
+        for leftover in (build_path, Path(str(build_path) + ".wal")):
+            leftover.unlink(missing_ok=True)
+        for tmp in warehouse_dir.glob(".facts-*"):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _load_id_of(build_path: Path) -> int:
+    con = duckdb.connect(str(build_path), read_only=True)
+    try:
+        return con.execute("SELECT max(load_id) FROM load_history").fetchone()[0]
+    finally:
+        con.close()
+
+
+def write_report(path: Path, rejects: list[tuple[str, int, str, str]]) -> None:
+    """The rejected rows as CSV `file,line,source,reason` (never a person number)."""
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["file", "line", "source", "reason"])
+        writer.writerows(rejects)

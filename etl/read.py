@@ -1,0 +1,180 @@
+"""Read one source file into columns of raw text, pseudonymising person numbers as it goes.
+
+Takes what real exports bring: `;`, `,` or tab separated CSV with quoted fields (separators and
+line breaks inside), UTF-8 with or without BOM or Windows-1252, `.xlsx` (the sheet named after
+the source, else the first), header names in any spelling, DUO's `#` header. Columns the source
+does not know (names, addresses, free text) are dropped here and never stored. A BSN is replaced
+by its pseudonym before the row leaves this module.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from etl.pseudonym import PersonNumberError, Pseudonymiser
+from etl.sources import DUO_COLUMNS, DUO_FILE, PERSON_FALLBACK, Source, normalise_header
+
+DATA_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
+
+
+class FileRefused(Exception):
+    """A file that cannot be loaded as a whole; nothing of the load is published."""
+
+    def __init__(self, path: Path, problem: str, fix: str) -> None:
+        self.path, self.problem, self.fix = path, problem, fix
+        super().__init__(f"{path.name}: {problem}. {fix}")
+
+
+@dataclass
+class RawFile:
+    """A file's rows as raw text per known column, with the physical line each row starts on."""
+
+    path: Path
+    source: Source
+    columns: dict[str, list[str | None]]
+    lines: list[int] = field(default_factory=list)
+    person_ids: list[str | None] = field(default_factory=list)
+    person_errors: list[str | None] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.lines)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 (what Excel on Windows writes)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    data = path.read_bytes()
+    if not data.strip():
+        raise FileRefused(path, "het bestand is leeg (0 bytes)", "Lever het bestand opnieuw aan, met kopregel")
+    text = decode(data)
+    delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise FileRefused(path, f"regel {start} is geen geldige CSV ({exc})",
+                          "Controleer aanhalingstekens rond velden en sla het bestand opnieuw op als CSV") from exc
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # written with a decimal comma, so the parser never mistakes 1.125 for thousands
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    return str(value)
+
+
+def _xlsx_rows(path: Path, source: Source) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise FileRefused(path, f"het Excel-bestand kan niet worden geopend ({type(exc).__name__})",
+                          "Open het in Excel, sla het opnieuw op als .xlsx en lever het opnieuw aan") from exc
+    try:
+        names = {n.lower(): n for n in book.sheetnames}
+        sheet = book[names.get(source.name, book.sheetnames[0])]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(v) for v in row]
+    finally:
+        book.close()
+
+
+def _map_header(path: Path, source: Source, header: list[str]) -> dict[int, str]:
+    """Column position -> field name (or the person fallback); unknown columns are left out."""
+    by_name: dict[str, str] = {}
+    for f in source.fields:
+        for name in (f.name, *f.aliases):
+            by_name[normalise_header(name)] = f.name
+    by_name[PERSON_FALLBACK] = PERSON_FALLBACK
+    if DUO_FILE.match(path.name):
+        by_name.update(DUO_COLUMNS)
+    mapping: dict[int, str] = {}
+    for i, raw in enumerate(header):
+        name = by_name.get(normalise_header(raw))
+        if name is not None and name not in mapping.values():
+            mapping[i] = name
+    return mapping
+
+
+def _check_required(path: Path, source: Source, found: set[str], implied: dict[str, str]) -> None:
+    missing = [n for n in source.required if n not in found and n not in implied
+               and not (n == "bsn" and PERSON_FALLBACK in found)]
+    if missing:
+        names = ", ".join(missing)
+        raise FileRefused(path, f"verplichte kolom(men) ontbreken: {names}",
+                          f"Voeg de kolom(men) {names} toe aan de kopregel (zie docs/sources.md, bron "
+                          f"'{source.name}')")
+
+
+def read_file(path: Path, source: Source, implied: dict[str, str], pseudonymiser: Pseudonymiser) -> RawFile:
+    rows = _xlsx_rows(path, source) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
+    header: list[str] | None = None
+    for _, row in rows:
+        if any(c.strip() for c in row):
+            header = row
+            break
+    if header is None:
+        raise FileRefused(path, "het bestand heeft geen kopregel", "Zet de kolomnamen op de eerste regel")
+    mapping = _map_header(path, source, header)
+    _check_required(path, source, set(mapping.values()), implied)
+    return _collect(path, source, implied, pseudonymiser, mapping, rows)
+
+
+def _collect(path: Path, source: Source, implied: dict[str, str], pseudonymiser: Pseudonymiser,
+             mapping: dict[int, str], rows: Iterator[tuple[int, list[str]]]) -> RawFile:
+    person = any(f.kind == "person" for f in source.fields)
+    names = [f.name for f in source.fields if f.kind != "person"]
+    raw = RawFile(path, source, {n: [] for n in names})
+    positions = {name: i for i, name in mapping.items()}
+    for line, row in rows:
+        if not any(c.strip() for c in row):
+            continue  # blank lines and Excel's empty ;;;; rows are not rows
+        raw.lines.append(line)
+        for name in names:
+            i = positions.get(name)
+            value = row[i] if i is not None and i < len(row) else None
+            raw.columns[name].append(implied.get(name) if value in (None, "") else value)
+        if person:
+            bsn = _at(row, positions.get("bsn"))
+            fallback = _at(row, positions.get(PERSON_FALLBACK))
+            try:
+                raw.person_ids.append(pseudonymiser.person(bsn, fallback))
+                raw.person_errors.append(None)
+            except PersonNumberError as exc:
+                raw.person_ids.append(None)
+                raw.person_errors.append(str(exc))
+    return raw
+
+
+def _at(row: list[str], i: int | None) -> str | None:
+    return row[i] if i is not None and i < len(row) else None

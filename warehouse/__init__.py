@@ -1,0 +1,1 @@
+"""The RBL Monitor warehouse: schema and models, the KPI registry, queries and connections."""

@@ -1,0 +1,72 @@
+"""Build the models (int_ from stg_) and the marts (mart_ from int_ and the KPI registry) in a
+database that is being prepared for publishing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from warehouse.kpi_engine import compute
+from warehouse.settings import load_settings
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+# person-level facts that are also written as Parquet (pseudonymised)
+PARQUET_MODELS = ("int_persons", "int_enrolments", "int_reports", "int_cases", "int_actions", "int_exemptions",
+                  "int_trajectories", "int_vsv", "int_start_population")
+
+
+def build_models(con: duckdb.DuckDBPyConnection, catalog: str, load_date: date) -> None:
+    con.execute(f"USE {catalog}")
+    for sql_file in sorted(MODELS_DIR.glob("*.sql")):
+        con.execute(sql_file.read_text())
+        if sql_file.name.startswith("10_"):
+            _default_municipalities(con)
+    build_marts(con, load_date)
+    con.execute("USE memory")
+
+
+def _default_municipalities(con: duckdb.DuckDBPyConnection) -> None:
+    """Until a `gemeenten` file is loaded, the 16 municipalities of domain.md take part."""
+    if con.execute("SELECT count(*) FROM int_municipalities").fetchone()[0]:
+        return
+    from etl.validate import DEFAULT_MUNICIPALITIES
+
+    con.executemany("INSERT INTO int_municipalities VALUES (?, ?, ?, NULL, NULL)",
+                    [(c, n, lvl) for c, (n, lvl) in DEFAULT_MUNICIPALITIES.items()])
+
+
+def standard_periods(con: duckdb.DuckDBPyConnection, load_date: date) -> dict[str, list[str]]:
+    """The periods precomputed for the pages: every school year with data up to the load date,
+    every count year and budget year loaded, and 1 October of each school year plus the load date."""
+    school_years = [r[0] for r in con.execute("""
+        SELECT DISTINCT school_year_of(d) FROM (
+            SELECT report_date AS d FROM int_reports UNION ALL SELECT start_date FROM int_cases
+            UNION ALL SELECT start_date FROM int_trajectories UNION ALL SELECT start_date FROM int_exemptions)
+        WHERE d <= ? ORDER BY 1""", [load_date]).fetchall()]
+    count_years = [r[0] for r in con.execute(
+        "SELECT DISTINCT count_year FROM int_start_population UNION SELECT DISTINCT count_year FROM int_vsv "
+        "ORDER BY 1").fetchall()]
+    budget_years = [str(r[0]) for r in con.execute(
+        "SELECT DISTINCT budget_year FROM int_budget ORDER BY 1").fetchall()]
+    dates = sorted({f"{sy[:4]}-10-01" for sy in school_years if date(int(sy[:4]), 10, 1) <= load_date}
+                   | {load_date.isoformat()})
+    return {"schooljaar": school_years, "teljaar": count_years, "begrotingsjaar": budget_years, "peildatum": dates}
+
+
+def build_marts(con: duckdb.DuckDBPyConnection, load_date: date) -> None:
+    from warehouse.kpis import KPIS
+
+    settings = load_settings()
+    periods = standard_periods(con, load_date)
+    con.execute("CREATE TABLE mart_periods (period_kind VARCHAR, period VARCHAR)")
+    con.executemany("INSERT INTO mart_periods VALUES (?, ?)", [(k, p) for k, ps in periods.items() for p in ps])
+    con.execute("""CREATE TABLE mart_kpi_values (kpi_id VARCHAR, period VARCHAR, municipality_code VARCHAR,
+                   breakdown VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE)""")
+    for kind, kind_periods in periods.items():
+        kpis = [k for k in KPIS.values() if k.period_kind == kind]
+        if kind_periods and kpis:
+            rows = compute(con, kpis, kind, kind_periods, settings)
+            con.executemany("INSERT INTO mart_kpi_values VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    con.execute("CREATE TABLE mart_meta AS SELECT ? AS load_date", [load_date])

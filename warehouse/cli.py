@@ -1,0 +1,105 @@
+"""`python -m warehouse kpis --warehouse DIR --period PERIOD [--kpi ID ...]`: figures as CSV on stdout.
+
+Header exactly `kpi_id,period,municipality_code,breakdown,value,numerator,denominator`. Numbers are
+written for machines: decimal point, no thousands separator, at most 6 decimals, empty when not
+defined. Figures are computed on demand by the same registry SQL that fills the pages' mart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import re
+import signal
+import sys
+from pathlib import Path
+
+from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.kpi_engine import compute
+from warehouse.kpis import KPIS
+from warehouse.settings import load_settings
+
+HEADER = ["kpi_id", "period", "municipality_code", "breakdown", "value", "numerator", "denominator"]
+PERIOD_FORMS = {
+    "schooljaar": r"\d{4}-\d{4}", "teljaar": r"\d{4}-\d{4}", "begrotingsjaar": r"\d{4}", "peildatum": r"\d{4}-\d{2}-\d{2}",
+}
+EXAMPLES = {"schooljaar": "2023-2024", "teljaar": "2022-2023", "begrotingsjaar": "2025", "peildatum": "2025-10-01"}
+
+
+class UsageError(Exception):
+    pass
+
+
+def number(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def fits(kind: str, period: str) -> bool:
+    if not re.fullmatch(PERIOD_FORMS[kind], period):
+        return False
+    return kind not in ("schooljaar", "teljaar") or int(period[5:]) == int(period[:4]) + 1
+
+
+def select_kpis(period: str, ids: list[str] | None) -> list:
+    if ids:
+        unknown = [i for i in ids if i not in KPIS]
+        if unknown:
+            raise UsageError(f"onbekende KPI: {', '.join(unknown)} (zie docs/kpis.md)")
+        chosen = [KPIS[i] for i in ids]
+        wrong = [k for k in chosen if not fits(k.period_kind, period)]
+        if wrong:
+            k = wrong[0]
+            raise UsageError(f"{k.id} heeft als periode een {k.period_kind} (bijv. {EXAMPLES[k.period_kind]}), "
+                             f"niet '{period}'")
+        return chosen
+    chosen = [k for k in KPIS.values() if fits(k.period_kind, period)]
+    if not chosen:
+        raise UsageError(f"'{period}' is geen schooljaar/teljaar (2023-2024), begrotingsjaar (2025) of datum "
+                         "(2025-10-01)")
+    return chosen
+
+
+def kpi_rows(wh: Warehouse, period: str, ids: list[str] | None) -> list[tuple]:
+    kpis = select_kpis(period, ids)
+    settings, rows = load_settings(), []
+    cur = wh.cursor()
+    try:
+        for kind in dict.fromkeys(k.period_kind for k in kpis):
+            rows.extend(compute(cur, [k for k in kpis if k.period_kind == kind], kind, [period], settings))
+    finally:
+        cur.close()
+    return rows
+
+
+def write_csv(rows: list[tuple], out) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for kpi_id, period, gm, breakdown, value, num, den in rows:
+        writer.writerow([kpi_id, period, gm, breakdown, number(value), number(num), number(den)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
+    parser = argparse.ArgumentParser(prog="python -m warehouse", description="Cijfers uit het warehouse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    kpis = sub.add_parser("kpis", help="KPI-waarden als CSV op stdout")
+    kpis.add_argument("--warehouse", type=Path, required=True, help="map van het gepubliceerde warehouse")
+    kpis.add_argument("--period", required=True, help="2023-2024 (school- of teljaar), 2025 (begroting) of 2025-10-01")
+    kpis.add_argument("--kpi", nargs="+", metavar="ID", help="alleen deze KPI's (standaard: alle van die periode)")
+    args = parser.parse_args(argv)
+    try:
+        rows = kpi_rows(Warehouse(args.warehouse), args.period, args.kpi)
+    except (UsageError, WarehouseMissing) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    write_csv(rows, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
