@@ -363,6 +363,7 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
     loader: Loader | None = None
     reports: list[FileReport] = []
     rejects: list[tuple[str, int, str, str]] = []
+    _sweep_leftovers(warehouse_dir)  # a load that was killed cannot clean up after itself
     try:
         files, notes = discover(source_dir)
         for note in notes:
@@ -401,10 +402,14 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
     finally:
         if loader is not None:
             loader.close()
-        for leftover in (build_path, Path(str(build_path) + ".wal")):
-            leftover.unlink(missing_ok=True)
-        for tmp in warehouse_dir.glob(".facts-*"):
-            shutil.rmtree(tmp, ignore_errors=True)
+        _sweep_leftovers(warehouse_dir)
+
+
+def _sweep_leftovers(warehouse_dir: Path) -> None:
+    for leftover in warehouse_dir.glob(".build-*"):
+        leftover.unlink(missing_ok=True)
+    for tmp in warehouse_dir.glob(".facts-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _load_id_of(build_path: Path) -> int:

@@ -28,7 +28,7 @@ def check_invariants(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
             SELECT count(*) FROM {catalog}.int_budget b JOIN {catalog}.mart_kpi_values k
               ON k.kpi_id = 'kostenverdeling' AND k.period = CAST(b.budget_year AS VARCHAR)
              AND k.municipality_code = 'REGIO' AND k.breakdown = 'uitvoeringsniveau=' || b.level
-            WHERE round(k.value * 100) <> b.amount_cents""",
+            WHERE k.value IS NOT NULL AND round(k.value * 100) <> b.amount_cents""",
         "a municipal figure for a municipality that does not take part": f"""
             SELECT count(*) FROM {catalog}.mart_kpi_values WHERE municipality_code <> 'REGIO'
               AND municipality_code NOT IN (SELECT gemeente_code FROM {catalog}.int_municipalities)""",

@@ -559,9 +559,10 @@ _add(id="kostenverdeling", label="Kostenverdeling", section="kostenverdeling",
             SELECT *, amount_cents - sum(floor_cents) OVER (PARTITION BY period, level) AS left_over,
                    row_number() OVER (PARTITION BY period, level ORDER BY remainder DESC, municipality_code)
                        AS rank FROM parts),
-        shares AS (
+        shares AS (  -- no inhabitants known for that date: the split is not defined (NULL), never 0
             SELECT period, level, municipality_code, inhabitants, total,
-                   CAST(floor_cents + CASE WHEN total > 0 AND rank <= left_over THEN 1 ELSE 0 END AS BIGINT) AS cents
+                   CAST(CASE WHEN total > 0 THEN floor_cents + CASE WHEN rank <= left_over THEN 1 ELSE 0 END END
+                        AS BIGINT) AS cents
             FROM ranked),
         per_gm AS (SELECT period, municipality_code, sum(cents) AS cents, max(inhabitants) AS inhabitants,
                           max(total) AS total FROM shares GROUP BY ALL),

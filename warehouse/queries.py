@@ -12,9 +12,9 @@ import pandas as pd
 
 from warehouse.connection import Warehouse
 
-# The region's own rows in mart_kpi_values carry this code in municipality_code: region totals are
-# computed from the rows (kpis.md), never summed from rounded municipal values, so they are stored.
-REGION_CODE = "regio"
+# The region's own rows in mart_kpi_values (written by warehouse.kpi_engine) carry this code: region
+# totals are computed from the rows (kpis.md), never summed from rounded municipal values.
+REGION_CODE = "REGIO"
 
 KPI_COLUMNS = ["kpi_id", "period", "municipality_code", "breakdown", "value", "numerator", "denominator"]
 
