@@ -1,0 +1,126 @@
+"""How loads behave over time: idempotent, additive by key, atomic, and never storing a BSN."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from tests.etl_helpers import BSN_A, BSN_B, BSN_C, load, query, write_files
+from warehouse.cli import kpi_rows
+from warehouse.connection import Warehouse
+
+ROOT = Path(__file__).resolve().parents[1]
+GEMEENTEN = "gemeente_code;naam;uitvoeringsniveau\nGM0758;Breda;2\nGM1959;Altena;1\n"
+BEVOLKING = "gemeente_code;peildatum;leeftijd;aantal\nGM0758;01-01-2024;10;1.000\nGM1959;01-01-2024;10;500\n"
+HEADER = "meldingsnummer;bsn;brin;vestiging;melddatum;verzuimsoort;status;gemeente_code;laatste_mutatie\n"
+MARCH = HEADER + (f"M1;{BSN_A};06HO;00;01-03-2024;V3;B;GM0758;01-03-2024\n"
+                  f"M2;{BSN_B};06HO;00;04-03-2024;V3;B;GM1959;04-03-2024\n")
+# April's delivery closes M1 (a later mutation) and brings M3
+APRIL = HEADER + (f"M1;{BSN_A};06HO;00;01-03-2024;V3;G;GM0758;02-04-2024\n"
+                  f"M3;{BSN_C};06HO;00;03-04-2024;LRV;B;GM0758;03-04-2024\n")
+FILES = {"gemeenten.csv": GEMEENTEN, "bevolking.csv": BEVOLKING,
+         "verzuimmeldingen_2024-03.csv": MARCH, "verzuimmeldingen_2024-04.csv": APRIL}
+
+
+def figures(wh: Path) -> list[tuple]:
+    return kpi_rows(Warehouse(wh), "2023-2024", None)
+
+
+def test_loading_the_same_folder_twice_changes_no_figure(tmp_path: Path) -> None:
+    src = write_files(tmp_path / "src", FILES)
+    first = load(src, tmp_path / "wh")
+    before = figures(tmp_path / "wh")
+    second = load(src, tmp_path / "wh")
+    assert first.published and second.published
+    assert figures(tmp_path / "wh") == before
+    # the second time every row is a known key: all updates, nothing new
+    assert [(f.read, f.loaded, f.updated, f.rejected) for f in second.files] == \
+        [(2, 0, 2, 0), (2, 0, 2, 0), (2, 0, 2, 0), (2, 0, 2, 0)]
+    assert query(tmp_path / "wh", "SELECT count(*) FROM load_history") == [(2,)]
+
+
+def test_one_load_or_several_give_the_same_figures(tmp_path: Path) -> None:
+    at_once = load(write_files(tmp_path / "all", FILES), tmp_path / "wh_once")
+    assert at_once.published
+    base = {k: v for k, v in FILES.items() if "2024-04" not in k}
+    assert load(write_files(tmp_path / "march", base), tmp_path / "wh_spread").published
+    april_only = load(write_files(tmp_path / "april", {"verzuimmeldingen_2024-04.csv": APRIL}), tmp_path / "wh_spread")
+    assert [(f.read, f.loaded, f.updated, f.rejected) for f in april_only.files] == [(2, 1, 1, 0)]
+    assert figures(tmp_path / "wh_once") == figures(tmp_path / "wh_spread")
+    # the later mutation won: M1 is closed, and March's M2 was not forgotten
+    assert query(tmp_path / "wh_spread", "SELECT meldingsnummer, status FROM stg_verzuimmeldingen ORDER BY 1") == \
+        [("M1", "G"), ("M2", "B"), ("M3", "B")]
+
+
+def test_accounting_per_file(tmp_path: Path) -> None:
+    rows = MARCH + f"M1;{BSN_A};06HO;00;01-03-2024;V3;G;GM0758;05-03-2024\nM9;{BSN_A};06HO;00;;V3;B;GM0758;\n"
+    result = load(write_files(tmp_path / "src", {"verzuimmeldingen.csv": rows}), tmp_path / "wh")
+    (f,) = result.files
+    assert (f.read, f.loaded, f.updated, f.rejected) == (4, 2, 1, 1)
+    assert f.read == f.loaded + f.updated + f.rejected
+
+
+def _kill_during_build(src: Path, wh: Path) -> subprocess.CompletedProcess:
+    """Run a load in a child process that is SIGKILLed while it builds the new database."""
+    script = textwrap.dedent(f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import warehouse.build as build
+        def die(*args, **kwargs):
+            os.kill(os.getpid(), signal.SIGKILL)
+        build.build_marts = die
+        from etl.load import run_load
+        from datetime import date
+        run_load({str(src)!r}, {str(wh)!r}, quiet=True, load_date=date(2025, 11, 15))
+    """)
+    return subprocess.run([sys.executable, "-c", script], env=os.environ.copy(), capture_output=True, timeout=120)
+
+
+def test_a_load_killed_half_way_leaves_the_published_warehouse_byte_identical(tmp_path: Path) -> None:
+    wh = tmp_path / "wh"
+    march = {k: v for k, v in FILES.items() if "2024-04" not in k}
+    assert load(write_files(tmp_path / "march", march), wh).published
+    published = wh / "warehouse.duckdb"
+    before, inode = published.read_bytes(), published.stat().st_ino
+    killed = _kill_during_build(write_files(tmp_path / "all", FILES), wh)
+    assert killed.returncode == -9
+    assert any(p.name.startswith(".build-") for p in wh.iterdir())  # it really died half-way
+    assert published.read_bytes() == before and published.stat().st_ino == inode
+    later = load(tmp_path / "all", wh)
+    assert later.published
+    assert not any(p.name.startswith((".build-", ".facts-")) for p in wh.iterdir())
+    assert query(wh, "SELECT count(*) FROM stg_verzuimmeldingen") == [(3,)]
+
+
+def test_a_failed_check_publishes_nothing(tmp_path: Path, monkeypatch) -> None:
+    """Files cannot break an invariant (validation stops them first), so the check itself is made to fail."""
+    import etl.load as etl_load
+    from warehouse.checks import InvariantFailed
+
+    wh = tmp_path / "wh"
+    assert load(write_files(tmp_path / "march", {"verzuimmeldingen.csv": MARCH}), wh).published
+    before = (wh / "warehouse.duckdb").read_bytes()
+
+    def failing(con, catalog) -> None:
+        raise InvariantFailed("stg_verzuimmeldingen: 1 sleutels komen meer dan eens voor")
+
+    monkeypatch.setattr(etl_load, "check_invariants", failing)
+    result = load(write_files(tmp_path / "april", {"verzuimmeldingen.csv": APRIL}), wh)
+    assert (result.published, result.exit_code) == (False, 3)
+    assert result.message.startswith("Controle mislukt, er is niets gepubliceerd")
+    assert (wh / "warehouse.duckdb").read_bytes() == before
+
+
+def test_no_bsn_reaches_any_file_of_the_warehouse_or_the_report(tmp_path: Path) -> None:
+    wh = tmp_path / "wh"
+    bad = f"M8;{BSN_A[:-1]}8;06HO;00;01-03-2024;V3;B;GM0758;\n"  # fails the eleven test: reported, not stored
+    load(write_files(tmp_path / "src", {**FILES, "verzuimmeldingen_2024-05.csv": HEADER + bad}), wh,
+         report_path=tmp_path / "report.csv")
+    for path in [*wh.rglob("*"), tmp_path / "report.csv"]:
+        if path.is_file():
+            data = path.read_bytes()
+            for bsn in (BSN_A, BSN_B, BSN_C, BSN_A[:-1] + "8"):
+                assert bsn.encode() not in data, f"{bsn} found in {path}"
