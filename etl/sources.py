@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 # Field kinds, parsed in etl/validate.py:
 #   text, int, decimal, bool, date, datetime, code, municipality (participating only),
 #   municipality_any (any Dutch GM code), brin, vestiging, postcode4, person, birthdate, schoolyear
-KINDS = frozenset(
-    "text int decimal bool date datetime code municipality municipality_any brin vestiging "
-    "postcode4 person birthdate schoolyear".split()
-)
+KINDS = frozenset({
+    "text", "int", "decimal", "bool", "date", "datetime", "code", "municipality", "municipality_any", "brin",
+    "vestiging", "postcode4", "person", "birthdate", "schoolyear",
+})
 
 
 @dataclass(frozen=True)

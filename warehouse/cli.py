@@ -21,9 +21,8 @@ from warehouse.kpis import KPIS
 from warehouse.settings import load_settings
 
 HEADER = ["kpi_id", "period", "municipality_code", "breakdown", "value", "numerator", "denominator"]
-PERIOD_FORMS = {
-    "schooljaar": r"\d{4}-\d{4}", "teljaar": r"\d{4}-\d{4}", "begrotingsjaar": r"\d{4}", "peildatum": r"\d{4}-\d{2}-\d{2}",
-}
+PERIOD_FORMS = {"schooljaar": r"\d{4}-\d{4}", "teljaar": r"\d{4}-\d{4}", "begrotingsjaar": r"\d{4}",
+                "peildatum": r"\d{4}-\d{2}-\d{2}"}
 EXAMPLES = {"schooljaar": "2023-2024", "teljaar": "2022-2023", "begrotingsjaar": "2025", "peildatum": "2025-10-01"}
 
 

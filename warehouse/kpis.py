@@ -465,6 +465,9 @@ _add(id="contactpersoon_dekking", label="Dekking contactpersonen scholen", secti
                  WHERE s.in_region AND s.sector <> 'HO'""", breakdowns=(("dekking",),), totals=False),
      ))
 
+# age when the trajectory comes into view: at the start of the school year, or of the trajectory if later
+IN_VIEW_AGE = "age_on(t.birth_year, t.birth_month, greatest(t.start_date, p.start_date))"
+
 # --- Doorstroompunt effect report ----------------------------------------------------------------
 _add(id="vsv_in_beeld", label="Jongeren in beeld bij het Doorstroompunt", section="effectrapportage",
      definition="Personen met een traject van het Doorstroompunt dat op enige dag van het schooljaar actief was, "
@@ -474,7 +477,7 @@ _add(id="vsv_in_beeld", label="Jongeren in beeld bij het Doorstroompunt", sectio
      period_kind="schooljaar", unit="aantal", legal_basis=RMC, source="Bron: RBL trajectregistratie",
      breakdowns=("herkomst", "leeftijd"), decimals=0,
      compute=(Part(f"""SELECT p.period, t.municipality_code, t.person_id AS unit, t.origin AS herkomst,
-                             {DSP_AGE.format(a="age_on(t.birth_year, t.birth_month, greatest(t.start_date, p.start_date))")}
+                             {DSP_AGE.format(a=IN_VIEW_AGE)}
                                  AS leeftijd
                       FROM periods p JOIN int_trajectories t ON {ACTIVE_IN_Y.format(t="t")}""",
                    breakdowns=(("herkomst",), ("leeftijd",))),))

@@ -1,0 +1,105 @@
+"""RBL Monitor: the app factory, and `python app.py` for a local server.
+
+Wiring only: pages (pages/*.py) hold the layouts, figures and callbacks; the warehouse is read through
+warehouse.queries. Production runs several workers with gunicorn, each building its own app:
+
+    gunicorn --workers 3 --bind 127.0.0.1:8050 'app:wsgi()'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from flask import Flask
+
+from pages._components import LOCATION_ID
+from pages._data import WAREHOUSE_KEY
+from warehouse.connection import Warehouse
+
+PROJECT = Path(__file__).resolve().parent
+DEFAULT_WAREHOUSE = PROJECT / "data" / "warehouse"
+
+
+def create_app(warehouse_dir: str | Path | None = None) -> dash.Dash:
+    """A new app on the warehouse in `warehouse_dir` (else env RBL_WAREHOUSE, else data/warehouse)."""
+    _forget_previous_pages()
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(PROJECT / "pages"),
+        assets_folder=str(PROJECT / "assets"),
+        title="RBL Monitor",
+        serve_locally=True,
+        update_title=None,  # no "Updating..." flicker in the tab title on every callback
+    )
+    _claim_page_callbacks(app)
+    folder = warehouse_dir or os.environ.get("RBL_WAREHOUSE") or DEFAULT_WAREHOUSE
+    app.server.config[WAREHOUSE_KEY] = Warehouse(folder)
+    # A static shell: the pages put their data in page_container, from their layout functions.
+    app.layout = html.Div([_navbar(), dcc.Location(id=LOCATION_ID, refresh="callback-nav"), _main()])
+    return app
+
+
+def wsgi() -> Flask:
+    """The Flask server of a new app, for gunicorn (it cannot call `create_app().server` itself)."""
+    return create_app().server
+
+
+def _forget_previous_pages() -> None:
+    """Start from an empty page registry, as Dash's own multi-page tests do between tests.
+
+    Dash keeps `dash.page_registry` in a module global. Every new app imports the page modules afresh
+    and they register again; clearing first means the app has exactly the pages in pages/ now.
+    """
+    dash._pages.PAGE_REGISTRY.clear()
+
+
+def _claim_page_callbacks(app: dash.Dash) -> None:
+    """Bind the callbacks the page modules just registered with `dash.callback` to this app.
+
+    Dash parks them in module globals and hands them to whichever app serves its first request first.
+    With two apps in one process (a test per app), the other one would have no page callbacks, or
+    duplicates. Taking them now, while this app imports its pages, gives every app its own set.
+    """
+    pending = dash._callback
+    app.callback_map.update(pending.GLOBAL_CALLBACK_MAP)
+    app._callback_list.extend(pending.GLOBAL_CALLBACK_LIST)
+    app._inline_scripts.extend(pending.GLOBAL_INLINE_SCRIPTS)  # clientside callbacks
+    pending.GLOBAL_CALLBACK_MAP.clear()
+    pending.GLOBAL_CALLBACK_LIST.clear()
+    pending.GLOBAL_INLINE_SCRIPTS.clear()
+
+
+def _navbar() -> dbc.Navbar:
+    """One link per registered page, in the pages' own order: the menu cannot drift from the routes."""
+    links = [
+        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+        for page in dash.page_registry.values()
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("RBL Monitor", href="/", className="rbl-brand"),
+                dbc.Nav(links, className="rbl-nav", navbar=True),
+            ],
+            fluid="xl",  # lines up with the page content below
+        ),
+        className="rbl-navbar mb-4",
+        dark=True,
+    )
+
+
+def _main() -> html.Main:
+    return html.Main(dbc.Container(dash.page_container, fluid="xl"), className="rbl-main")
+
+
+if __name__ == "__main__":
+    create_app().run(
+        host=os.environ.get("RBL_HOST", "127.0.0.1"),
+        port=int(os.environ.get("RBL_PORT", "8050")),
+        debug=False,
+    )

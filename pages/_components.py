@@ -1,0 +1,106 @@
+"""Page parts shared by every page: page header, KPI card with its definition, empty state.
+
+These parts register no callbacks: a shared module is imported once per process, so a `dash.callback`
+here would reach only the first app built (tests build several). The definition popover opens in the
+browser by itself (trigger "legacy").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from pages import _format as fmt
+from warehouse.registry import Kpi
+
+# The app shell's dcc.Location that pages write their URL state (query string) to.
+LOCATION_ID = "rbl-url"
+
+
+def card_id(kpi_id: str) -> str:
+    """The HTML id of a KPI's card: stable, so tests and links can find a figure by its KPI id."""
+    return f"kpi-{kpi_id}"
+
+
+def page_header(title: str, data_date: date | None = None, *, extra: object = None) -> html.Header:
+    """The page title, the date of the data, and room for a filter (e.g. the municipality selector)."""
+    stamp = f"Gegevens van {fmt.date_nl(data_date)}" if data_date else "Nog geen gegevens geladen"
+    return html.Header(
+        className="rbl-page-header d-flex flex-wrap align-items-end justify-content-between gap-3 mb-4",
+        children=[
+            html.Div([html.H1(title, className="h2 mb-1"), html.P(stamp, className="rbl-data-date mb-0")]),
+            html.Div(extra, className="rbl-page-filters") if extra is not None else None,
+        ],
+    )
+
+
+def empty_state(message: str) -> dbc.Alert:
+    return dbc.Alert(message, color="light", className="rbl-empty-state")
+
+
+def source_text(kpi: Kpi) -> str:
+    return kpi.source if kpi.source.startswith("Bron") else f"Bron: {kpi.source}"
+
+
+def definition_popover(kpi: Kpi, target: str) -> dbc.Popover:
+    """The KPI's definition from the registry, as docs/kpis.md gives it."""
+    rows = [
+        ("Definitie", kpi.definition),
+        ("Teller", kpi.numerator),
+        ("Noemer", kpi.denominator),
+        ("Wettelijke basis", kpi.legal_basis),
+    ]
+    items: list = []
+    for term, text in rows:
+        items += [html.Dt(term), html.Dd(text or fmt.MISSING)]
+    return dbc.Popover(
+        [dbc.PopoverHeader(kpi.label), dbc.PopoverBody(html.Dl(items, className="mb-0 rbl-definition"))],
+        target=target,
+        trigger="legacy",
+        placement="bottom",
+    )
+
+
+def kpi_card(
+    kpi: Kpi,
+    value: float | None,
+    previous: float | None,
+    period_label: str,
+    *,
+    previous_label: str = "vorig jaar",
+    title: str | None = None,
+) -> dbc.Card:
+    """One figure: its label, value and unit, the previous period beside it, period, source, definition."""
+    toggle_id = f"{card_id(kpi.id)}-definitie"
+    if fmt.is_missing(value):
+        figure = html.P(f"Nog geen gegevens voor {period_label}", className="kpi-empty")
+    else:
+        figure = html.P(
+            [
+                html.Span(fmt.by_unit(value, kpi.unit, kpi.decimals), className="kpi-value"),
+                html.Span(fmt.unit_suffix(kpi.unit), className="kpi-unit"),
+            ],
+            className="kpi-figure",
+        )
+    body = [
+        html.H2(kpi.label, className="kpi-label"),
+        figure,
+        html.P(
+            f"{previous_label}: {fmt.by_unit(previous, kpi.unit, kpi.decimals)}",
+            className="kpi-previous",
+        ),
+        html.P(period_label, className="kpi-period"),
+        dbc.Button("Definitie", id=toggle_id, color="link", size="sm", className="kpi-definition-toggle"),
+        definition_popover(kpi, toggle_id),
+    ]
+    return dbc.Card(
+        [
+            dbc.CardHeader(title, className="kpi-section") if title else None,
+            dbc.CardBody(body),
+            dbc.CardFooter(source_text(kpi), className="kpi-source"),
+        ],
+        id=card_id(kpi.id),
+        className="kpi-card h-100",
+    )

@@ -1,0 +1,151 @@
+"""Overzicht: the headline figure of every section, for the region or one municipality.
+
+The municipality lives in the URL (`/?gemeente=GM0758`), so a view can be bookmarked for a meeting:
+the selector writes the query string, and Dash Pages rebuilds `layout(gemeente=...)` from it.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from pages import _format as fmt
+from pages._components import LOCATION_ID, empty_state, kpi_card, page_header
+from pages._data import kpis, warehouse
+from warehouse import queries
+from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.registry import SECTIONS, Kpi, Registry
+
+dash.register_page(__name__, path="/", name="Overzicht", title="Overzicht - RBL Monitor", order=0)
+
+SELECTOR_ID = "gemeente-keuze"
+REGION_LABEL = "Regio West-Brabant"
+# The selector's value for the region; the URL then carries no `gemeente` at all.
+REGION_OPTION = queries.REGION_CODE
+
+
+def layout(gemeente: str | None = None, **_: object) -> html.Div:
+    try:
+        return _overview(warehouse(), kpis(), gemeente)
+    except WarehouseMissing:
+        return html.Div(
+            [
+                page_header(f"Overzicht {REGION_LABEL}", extra=_selector(None, REGION_OPTION)),
+                empty_state(
+                    "Nog geen gegevens: er is nog geen warehouse gepubliceerd. "
+                    "Laad eerst de bronbestanden; daarna verschijnen hier de kerncijfers."
+                ),
+            ]
+        )
+
+
+@callback(
+    Output(LOCATION_ID, "search"),
+    Input(SELECTOR_ID, "value"),
+    State(LOCATION_ID, "search"),
+    prevent_initial_call=True,
+)
+def choose_municipality(code: str | None, search: str | None) -> object:
+    """Put the choice in the query string; the page router then redraws the overview.
+
+    Dash 4's Dropdown reports its value once when it mounts: that echo (the URL already says it, or
+    no valid choice was in the URL) must leave the URL alone, or the page would redraw for nothing.
+    """
+    if code is None:
+        return no_update
+    wanted = "" if code == REGION_OPTION else f"?gemeente={code}"
+    return no_update if wanted == (search or "") else wanted
+
+
+def _overview(wh: Warehouse, registry: Registry, gemeente: str | None) -> html.Div:
+    municipalities = queries.municipalities(wh)
+    names = dict(zip(municipalities["gemeente_code"], municipalities["naam"], strict=True))
+    notice, choice = None, gemeente or REGION_OPTION
+    if gemeente and gemeente not in names:
+        notice = empty_state(f"Onbekende gemeente '{gemeente}'; hieronder de cijfers van de hele regio.")
+        gemeente, choice = None, None  # nothing valid chosen: the selector shows its placeholder
+    code = gemeente or queries.REGION_CODE
+    where = names.get(code, REGION_LABEL)
+    cards = _cards(wh, registry, code, where)
+    return html.Div(
+        [
+            page_header(f"Overzicht {where}", queries.data_date(wh), extra=_selector(municipalities, choice)),
+            notice,
+            dbc.Row([dbc.Col(card, xs=12, md=6, xl=4, className="mb-4") for card in cards]),
+        ]
+    )
+
+
+def _selector(municipalities: pd.DataFrame | None, choice: str | None) -> html.Div:
+    options = [{"label": REGION_LABEL, "value": REGION_OPTION}]
+    if municipalities is not None:
+        options += [
+            {"label": row.naam, "value": row.gemeente_code} for row in municipalities.itertuples(index=False)
+        ]
+    return html.Div(
+        [
+            html.Label("Gemeente", htmlFor=SELECTOR_ID, className="form-label mb-1"),
+            dcc.Dropdown(
+                id=SELECTOR_ID,
+                options=options,
+                value=choice,
+                placeholder=REGION_LABEL,
+                clearable=False,
+                searchable=True,
+            ),
+        ],
+        className="rbl-selector",
+    )
+
+
+def _cards(wh: Warehouse, registry: Registry, code: str, where: str) -> list:
+    headlines = {section: registry.headline(section) for section, _ in SECTIONS}
+    latest_two = {
+        kind: queries.periods(wh, kind)[-2:] for kind in {k.period_kind for k in headlines.values() if k}
+    }
+    values = _values(wh, [k for k in headlines.values() if k], latest_two, code)
+    cards = []
+    for section, section_label in SECTIONS:
+        kpi = headlines[section]
+        if kpi is None:
+            cards.append(_missing_card(section_label, f"Nog geen gegevens voor {section_label.lower()}."))
+            continue
+        periods = latest_two[kpi.period_kind]
+        if not periods:
+            cards.append(_missing_card(section_label, f"Nog geen gegevens voor {kpi.label} in {where}."))
+            continue
+        previous = values.get((kpi.id, periods[0])) if len(periods) == 2 else None
+        cards.append(
+            kpi_card(
+                kpi,
+                values.get((kpi.id, periods[-1])),
+                previous,
+                fmt.period_label(kpi.period_kind, periods[-1]),
+                previous_label=fmt.previous_period_word(kpi.period_kind),
+                title=section_label,
+            )
+        )
+    return cards
+
+
+def _values(
+    wh: Warehouse, headlines: list[Kpi], periods: dict[str, list[str]], code: str
+) -> dict[tuple[str, str], float]:
+    """The totals (no breakdown) of the headline KPIs, by (kpi id, period)."""
+    wanted = sorted({p for ps in periods.values() for p in ps})
+    if not headlines or not wanted:
+        return {}
+    df = queries.kpi_values(wh, [k.id for k in headlines], wanted, municipality_code=code)
+    return {(r.kpi_id, r.period): r.value for r in df.itertuples(index=False) if not fmt.is_missing(r.value)}
+
+
+def _missing_card(title: str, message: str) -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(title, className="kpi-section"),
+            dbc.CardBody(html.P(message, className="kpi-empty")),
+        ],
+        className="kpi-card h-100",
+    )

@@ -1,0 +1,48 @@
+"""Write docs/kpis.md from the registry, so the documentation cannot drift from the definitions.
+
+`python -m warehouse.docs` rewrites the file; tests/test_docs.py fails when it is out of date.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from warehouse.kpis import KPIS
+from warehouse.registry import PERIOD_KINDS, SECTIONS
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+INTRO = DOCS / "kpis_intro.md"  # the hand-written part: conventions and every choice made
+
+
+def render() -> str:
+    lines = [INTRO.read_text().rstrip(), "", "## The figures", "",
+             "Generated from `warehouse/kpis.py` by `python -m warehouse.docs`; do not edit below this line.", ""]
+    for key, title in SECTIONS:
+        lines += [f"### {title}", ""]
+        for kpi in KPIS.in_section(key):
+            breakdowns = ", ".join(["gemeente", *kpi.breakdowns])
+            lines += [
+                f"#### `{kpi.id}`: {kpi.label}", "",
+                kpi.definition, "",
+                "| | |", "|---|---|",
+                f"| teller (numerator) | {kpi.numerator} |",
+                f"| noemer (denominator) | {kpi.denominator} |",
+                f"| periode | {PERIOD_KINDS[kpi.period_kind]} |",
+                f"| eenheid | {kpi.unit} |",
+                f"| uitsplitsingen | {breakdowns} |",
+                f"| wettelijke basis | {kpi.legal_basis} |",
+                f"| bron | {kpi.source.removeprefix('Bron: ')} |",
+                "",
+            ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main() -> int:
+    (DOCS / "kpis.md").write_text(render())
+    print(f"docs/kpis.md: {len(KPIS)} KPI's")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
