@@ -14,8 +14,9 @@ from pathlib import Path
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from flask import Flask
+from flask import Flask, has_request_context
 
+from access.web import current_viewer, guard_page_layouts, install, viewer_label
 from pages._components import LOCATION_ID
 from pages._data import WAREHOUSE_KEY
 from warehouse.connection import Warehouse
@@ -37,11 +38,17 @@ def create_app(warehouse_dir: str | Path | None = None) -> dash.Dash:
         update_title=None,  # no "Updating..." flicker in the tab title on every callback
     )
     _claim_page_callbacks(app)
+    guard_page_layouts()
     folder = warehouse_dir or os.environ.get("RBL_WAREHOUSE") or DEFAULT_WAREHOUSE
     app.server.config[WAREHOUSE_KEY] = Warehouse(folder)
-    # A static shell: the pages put their data in page_container, from their layout functions.
-    app.layout = html.Div([_navbar(), dcc.Location(id=LOCATION_ID, refresh="callback-nav"), _main()])
+    # The shell holds no data: the navbar shows the pages of the viewer's role; pages draw the figures.
+    app.layout = _shell
+    install(app, secure_cookies=os.environ.get("RBL_INSECURE_COOKIES") != "1")
     return app
+
+
+def _shell() -> html.Div:
+    return html.Div([_navbar(), dcc.Location(id=LOCATION_ID, refresh="callback-nav"), _main()])
 
 
 def wsgi() -> Flask:
@@ -75,11 +82,17 @@ def _claim_page_callbacks(app: dash.Dash) -> None:
 
 
 def _navbar() -> dbc.Navbar:
-    """One link per registered page, in the pages' own order: the menu cannot drift from the routes."""
+    """One link per registered page the viewer may open, in the pages' own order: the menu cannot
+    drift from the routes. (Hiding a link is not access control: the page checks the role itself.)"""
+    viewer = current_viewer() if has_request_context() else None
+    role = viewer.role if viewer else None
     links = [
         dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-        for page in dash.page_registry.values()
+        for page in dash.page_registry.values() if role in page.get("access", ())
     ]
+    if viewer is not None:
+        links.append(dbc.NavItem(dbc.NavLink(f"Uitloggen ({viewer_label(viewer)})", href="/logout",
+                                             external_link=True, id="uitloggen")))
     return dbc.Navbar(
         dbc.Container(
             [

@@ -27,11 +27,13 @@ import pyarrow as pa
 
 from etl.pseudonym import Pseudonymiser
 from etl.read import DATA_SUFFIXES, FileRefused, RawFile, read_file
+from etl.retention import apply_retention, cutoff
 from etl.sources import LOAD_ORDER, SOURCES, Source, source_for_filename
 from etl.validate import Context, municipality_code, parse
 from warehouse.build import build_models
 from warehouse.checks import InvariantFailed, check_invariants
 from warehouse.connection import database_path
+from warehouse.settings import load_settings
 
 SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal": "DOUBLE", "bool": "BOOLEAN"}
 META_COLUMNS = {"_seq": "BIGINT", "_file": "VARCHAR", "_line": "INTEGER", "_load_id": "INTEGER"}
@@ -238,11 +240,37 @@ class Loader:
         self.work.execute(f"ATTACH '{build_path}' AS nw")
         for source in SOURCES:
             self._merge_source(source)
+        settings = load_settings()
+        keep_from = cutoff(self.ctx.load_date, int(settings.get("privacy", "bewaartermijn_schooljaren")))
+        self.retention_removed = apply_retention(self.work, "nw", keep_from,
+                                                 int(settings.get("leeftijden", "doorstroompunt_max")))
         self._write_history(history)
         build_models(self.work, "nw", self.ctx.load_date)
+        self._carry_forward_figures(keep_from)
         check_invariants(self.work, "nw")
         self.work.execute("CHECKPOINT nw")
         self.work.execute("DETACH nw")
+
+    def _carry_forward_figures(self, keep_from: date) -> None:
+        """Figures of periods whose rows fell out of the retention window stay as they were published."""
+        if not (self.has_old and self._old_has("mart_kpi_values")):
+            return
+        self.work.execute("""
+            CREATE TEMP TABLE retired AS
+            SELECT o.period_kind, o.period FROM old.mart_periods o
+            WHERE NOT EXISTS (SELECT 1 FROM nw.mart_periods n WHERE n.period_kind = o.period_kind
+                                                               AND n.period = o.period)
+              AND CASE o.period_kind WHEN 'peildatum' THEN CAST(o.period AS DATE)
+                       WHEN 'begrotingsjaar' THEN make_date(CAST(o.period AS INTEGER), 12, 31)
+                       WHEN 'teljaar' THEN make_date(CAST(right(o.period, 4) AS INTEGER), 9, 30)
+                       ELSE make_date(CAST(right(o.period, 4) AS INTEGER), 7, 31) END < ?""", [keep_from])
+        from warehouse.kpis import KPIS
+
+        kinds = pa.table({"kpi_id": list(KPIS), "period_kind": [k.period_kind for k in KPIS.values()]})
+        self.work.register("kpi_kinds", kinds)
+        self.work.execute("INSERT INTO nw.mart_periods SELECT * FROM retired")
+        self.work.execute("""INSERT INTO nw.mart_kpi_values SELECT k.* FROM old.mart_kpi_values k
+                             JOIN kpi_kinds USING (kpi_id) JOIN retired r USING (period_kind, period)""")
 
     def _merge_source(self, source: Source) -> None:
         self.work.execute(_ddl(f"nw.stg_{source.name}", source))

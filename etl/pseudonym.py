@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 from pathlib import Path
+
+from access.secrets import secret_from
 
 DEFAULT_KEY_FILE = Path.home() / ".config" / "rbl-monitor" / "pseudonym.key"
 PSEUDONYM_LENGTH = 32  # hex characters = 128 bits: collisions are out of reach for any region
@@ -27,17 +28,8 @@ def key_file_path() -> Path:
 
 
 def load_key() -> bytes:
-    """The pseudonym key: from the environment, else from the key file, created on first use."""
-    env = os.environ.get("RBL_PSEUDONYM_KEY")
-    if env:
-        return bytes.fromhex(env)
-    path = key_file_path()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return bytes.fromhex(path.read_text().strip())
+    """The pseudonym key: from the environment, else from the key file, created on first use (0600)."""
+    return bytes.fromhex(secret_from(os.environ.get("RBL_PSEUDONYM_KEY"), key_file_path()))
 
 
 def elfproef(number: str) -> bool:

@@ -54,8 +54,11 @@ def euro(x: float | None, decimals: int = 2) -> str:
     return MISSING if is_missing(x) else f"€ {number(x, decimals)}"
 
 
-def by_unit(x: float | None, unit: str, decimals: int = 1) -> str:
-    """A KPI value in its registry unit: "%" and "euro" carry their sign, other units stand beside it."""
+def by_unit(x: float | str | None, unit: str, decimals: int = 1) -> str:
+    """A KPI value in its registry unit: "%" and "euro" carry their sign, other units stand beside it.
+    A suppressed value ("<5", "–", "×" from warehouse.suppression) is shown as it is."""
+    if isinstance(x, str):
+        return x
     if unit == "%":
         return percentage(x, decimals)
     if unit == "euro":

@@ -9,8 +9,10 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
+from access.roles import COORDINATOR, FIGURES, Viewer
+from access.web import current_viewer, secured_callback
 from pages import _format as fmt
 from pages._components import LOCATION_ID, empty_state, kpi_card, page_header
 from pages._data import kpis, warehouse
@@ -18,9 +20,17 @@ from warehouse import queries
 from warehouse.connection import Warehouse, WarehouseMissing
 from warehouse.registry import SECTIONS, Kpi, Registry
 
-dash.register_page(__name__, path="/", name="Overzicht", title="Overzicht - RBL Monitor", order=0)
-
 SELECTOR_ID = "gemeente-keuze"
+
+
+def skeleton() -> html.Div:
+    """The component ids this page's callbacks use, without data (access.web.validation_layout)."""
+    return html.Div(dcc.Dropdown(id=SELECTOR_ID))
+
+
+dash.register_page(__name__, path="/", name="Overzicht", title="Overzicht - RBL Monitor", order=0,
+                   access=FIGURES, skeleton=skeleton)
+
 REGION_LABEL = "Regio West-Brabant"
 # The selector's value for the region; the URL then carries no `gemeente` at all.
 REGION_OPTION = queries.REGION_CODE
@@ -28,7 +38,7 @@ REGION_OPTION = queries.REGION_CODE
 
 def layout(gemeente: str | None = None, **_: object) -> html.Div:
     try:
-        return _overview(warehouse(), kpis(), gemeente)
+        return _overview(warehouse(), kpis(), gemeente, current_viewer())
     except WarehouseMissing:
         return html.Div(
             [
@@ -41,11 +51,12 @@ def layout(gemeente: str | None = None, **_: object) -> html.Div:
         )
 
 
-@callback(
+@secured_callback(
     Output(LOCATION_ID, "search"),
     Input(SELECTOR_ID, "value"),
     State(LOCATION_ID, "search"),
     prevent_initial_call=True,
+    roles=FIGURES,
 )
 def choose_municipality(code: str | None, search: str | None) -> object:
     """Put the choice in the query string; the page router then redraws the overview.
@@ -59,27 +70,34 @@ def choose_municipality(code: str | None, search: str | None) -> object:
     return no_update if wanted == (search or "") else wanted
 
 
-def _overview(wh: Warehouse, registry: Registry, gemeente: str | None) -> html.Div:
+def _overview(wh: Warehouse, registry: Registry, gemeente: str | None, viewer: Viewer) -> html.Div:
     municipalities = queries.municipalities(wh)
+    # staff see only the municipalities they are assigned to, and not the region
+    municipalities = municipalities[[viewer.may_see_municipality(c) for c in municipalities["gemeente_code"]]]
     names = dict(zip(municipalities["gemeente_code"], municipalities["naam"], strict=True))
-    notice, choice = None, gemeente or REGION_OPTION
+    fallback = REGION_OPTION if viewer.may_see_region else next(iter(names), None)
+    notice, choice = None, gemeente or fallback
     if gemeente and gemeente not in names:
-        notice = empty_state(f"Onbekende gemeente '{gemeente}'; hieronder de cijfers van de hele regio.")
-        gemeente, choice = None, None  # nothing valid chosen: the selector shows its placeholder
-    code = gemeente or queries.REGION_CODE
+        notice = empty_state(f"Onbekende gemeente '{gemeente}'; hieronder de cijfers van "
+                             f"{'de hele regio' if viewer.may_see_region else 'uw gemeente'}.")
+        gemeente, choice = None, None if viewer.may_see_region else fallback
+    code = gemeente or (queries.REGION_CODE if viewer.may_see_region else fallback)
+    if code is None:
+        return empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")
     where = names.get(code, REGION_LABEL)
-    cards = _cards(wh, registry, code, where)
+    cards = _cards(wh, registry, code, where, viewer)
     return html.Div(
         [
-            page_header(f"Overzicht {where}", queries.data_date(wh), extra=_selector(municipalities, choice)),
+            page_header(f"Overzicht {where}", queries.data_date(wh),
+                        extra=_selector(municipalities, choice, viewer.may_see_region)),
             notice,
             dbc.Row([dbc.Col(card, xs=12, md=6, xl=4, className="mb-4") for card in cards]),
         ]
     )
 
 
-def _selector(municipalities: pd.DataFrame | None, choice: str | None) -> html.Div:
-    options = [{"label": REGION_LABEL, "value": REGION_OPTION}]
+def _selector(municipalities: pd.DataFrame | None, choice: str | None, region: bool = True) -> html.Div:
+    options = [{"label": REGION_LABEL, "value": REGION_OPTION}] if region else []
     if municipalities is not None:
         options += [
             {"label": row.naam, "value": row.gemeente_code} for row in municipalities.itertuples(index=False)
@@ -100,14 +118,16 @@ def _selector(municipalities: pd.DataFrame | None, choice: str | None) -> html.D
     )
 
 
-def _cards(wh: Warehouse, registry: Registry, code: str, where: str) -> list:
-    headlines = {section: registry.headline(section) for section, _ in SECTIONS}
+def _cards(wh: Warehouse, registry: Registry, code: str, where: str, viewer: Viewer) -> list:
+    # data quality is the coordinator's (and the administrator's) business, not a meeting figure
+    sections = [(s, label) for s, label in SECTIONS if s != "data" or viewer.role == COORDINATOR]
+    headlines = {section: registry.headline(section) for section, _ in sections}
     latest_two = {
         kind: queries.periods(wh, kind)[-2:] for kind in {k.period_kind for k in headlines.values() if k}
     }
-    values = _values(wh, [k for k in headlines.values() if k], latest_two, code)
+    values = _values(wh, [k for k in headlines.values() if k], latest_two, code, viewer.public)
     cards = []
-    for section, section_label in SECTIONS:
+    for section, section_label in sections:
         kpi = headlines[section]
         if kpi is None:
             cards.append(_missing_card(section_label, f"Nog geen gegevens voor {section_label.lower()}."))
@@ -131,13 +151,13 @@ def _cards(wh: Warehouse, registry: Registry, code: str, where: str) -> list:
 
 
 def _values(
-    wh: Warehouse, headlines: list[Kpi], periods: dict[str, list[str]], code: str
-) -> dict[tuple[str, str], float]:
-    """The totals (no breakdown) of the headline KPIs, by (kpi id, period)."""
+    wh: Warehouse, headlines: list[Kpi], periods: dict[str, list[str]], code: str, public: bool
+) -> dict[tuple[str, str], float | str]:
+    """The totals (no breakdown) of the headline KPIs, by (kpi id, period); suppressed when public."""
     wanted = sorted({p for ps in periods.values() for p in ps})
     if not headlines or not wanted:
         return {}
-    df = queries.kpi_values(wh, [k.id for k in headlines], wanted, municipality_code=code)
+    df = queries.kpi_values(wh, [k.id for k in headlines], wanted, municipality_code=code, public=public)
     return {(r.kpi_id, r.period): r.value for r in df.itertuples(index=False) if not fmt.is_missing(r.value)}
 
 

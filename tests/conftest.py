@@ -32,6 +32,57 @@ def pseudonym_key(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(key_file)
 
 
+# Test-only accounts, one per role; the passwords exist only in this test session.
+TEST_PASSWORDS = {"coordinator": "test-coordinator-wachtwoord", "wethouder": "test-wethouder-wachtwoord",
+                  "medewerker": "test-medewerker-wachtwoord", "beheerder": "test-beheerder-wachtwoord"}
+TEST_ROLES = {"coordinator": "coordinator", "wethouder": "portefeuillehouder", "medewerker": "medewerker",
+              "beheerder": "beheerder"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def access_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throw-away accounts store and session secret, with one account per role."""
+    folder = tmp_path_factory.mktemp("access")
+    os.environ["RBL_ACCOUNTS"] = str(folder / "access.sqlite")
+    os.environ["RBL_SECRET_FILE"] = str(folder / "session.key")
+    os.environ.pop("RBL_SECRET_KEY", None)
+    from access import store
+
+    for username, password in TEST_PASSWORDS.items():
+        municipalities = ("GM0758", "GM1719") if username == "medewerker" else ()
+        store.add_account(username, TEST_ROLES[username], password, municipalities)
+    return folder / "access.sqlite"
+
+
+def login_client(app, username: str = "coordinator"):
+    """A Flask test client of `app`, logged in as `username` (over https, so Secure cookies travel)."""
+    client = app.server.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    client.get("/login")
+    with client.session_transaction() as sess:
+        token = sess["csrf"]
+    response = client.post("/login", data={
+        "csrf": token, "gebruikersnaam": username, "wachtwoord": TEST_PASSWORDS[username], "next": "/"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+def start_and_login(dash_duo, app, username: str = "coordinator", path: str = "/") -> None:
+    """Serve `app`, log in through the real login form in Chromium, and open `path`."""
+    dash_duo.start_server(app, navigate=False)
+    dash_duo._url = dash_duo.server.url.rstrip("/")  # the setter would wait for a Dash page: this is /login
+    browser_login(dash_duo, username, path)
+
+
+def browser_login(dash_duo, username: str = "coordinator", path: str = "/") -> None:
+    """Log in through the real login form in Chromium, then open `path`."""
+    dash_duo.driver.get(f"{dash_duo.server_url}/login?next={path}")
+    dash_duo.wait_for_element("#gebruikersnaam").send_keys(username)
+    dash_duo.find_element("#wachtwoord").send_keys(TEST_PASSWORDS[username])
+    dash_duo.find_element("#inloggen").click()
+    dash_duo.wait_for_element("#_pages_content")
+
+
 @pytest.fixture(scope="session")
 def demo_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeded demo source folder (generated once per session)."""

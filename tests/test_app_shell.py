@@ -9,13 +9,13 @@ import re
 from pathlib import Path
 
 import dash
-import dash_bootstrap_components as dbc
 import duckdb
 import pytest
 from dash import html
 
 from app import create_app, wsgi
 from pages import _style
+from tests.conftest import login_client
 from warehouse.connection import DB_FILENAME
 from warehouse.queries import REGION_CODE
 
@@ -80,7 +80,7 @@ def callback_outputs(client) -> list[str]:
 def test_create_app_twice_gives_two_working_apps(tmp_path):
     app_a = create_app(write_warehouse(tmp_path / "a", 23.4))
     app_b = create_app(write_warehouse(tmp_path / "b", 57.6))
-    client_a, client_b = app_a.server.test_client(), app_b.server.test_client()
+    client_a, client_b = login_client(app_a), login_client(app_b)
 
     page_a, page_b = render(client_a), render(client_b)
 
@@ -94,27 +94,47 @@ def test_create_app_twice_gives_two_working_apps(tmp_path):
 
 def test_a_third_app_after_serving_still_has_its_callbacks(tmp_path):
     first = create_app(write_warehouse(tmp_path / "a", 23.4))
-    render(first.server.test_client())
+    render(login_client(first))
     second = create_app(tmp_path / "a")
 
-    assert callback_outputs(second.server.test_client()).count("rbl-url.search") == 1
+    assert callback_outputs(login_client(second)).count("rbl-url.search") == 1
 
 
 def test_municipality_in_the_query_string_reaches_the_layout(tmp_path):
-    client = create_app(write_warehouse(tmp_path / "wh", 23.4)).server.test_client()
+    client = login_client(create_app(write_warehouse(tmp_path / "wh", 23.4)))
 
     page = render(client, "?gemeente=GM0758")
 
     assert "Overzicht Breda" in page and "41,0" in page and "23,4" not in page
 
 
+def nav_links(client) -> list[tuple[str, str]]:
+    """The navbar links of the layout served to a logged-in client (without the logout link)."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "NavLink" and node["props"].get("id") != "uitloggen":
+                found.append((node["props"]["children"], node["props"]["href"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(client.get("/_dash-layout").get_json())
+    return found
+
+
 def test_navbar_is_built_from_the_page_registry(tmp_path):
     app = create_app(tmp_path)
 
-    links = [(link.children, link.href) for link in components(app.layout, dbc.NavLink)]
+    links = nav_links(login_client(app, "coordinator"))
 
-    assert links == [(page["name"], page["relative_path"]) for page in dash.page_registry.values()]
+    assert links == [(page["name"], page["relative_path"]) for page in dash.page_registry.values()
+                     if "coordinator" in page.get("access", ())]
     assert ("Overzicht", "/") in links
+    assert nav_links(login_client(app, "beheerder")) == []  # the overview is not the administrator's
 
 
 def test_a_new_page_appears_in_the_navbar_by_itself(tmp_path, monkeypatch):
@@ -122,18 +142,18 @@ def test_a_new_page_appears_in_the_navbar_by_itself(tmp_path, monkeypatch):
 
     def import_pages_and_one_more(folder):  # as if pages/ held one more module
         import_pages(folder)
-        dash.register_page("extra_page", path="/extra", name="Extra pagina", layout=html.Div(), order=9)
+        dash.register_page("extra_page", path="/extra", name="Extra pagina", layout=html.Div(), order=9,
+                           access=("coordinator",))
 
     monkeypatch.setattr(dash.dash, "_import_layouts_from_pages", import_pages_and_one_more)
     app = create_app(tmp_path)
 
-    links = [(link.children, link.href) for link in components(app.layout, dbc.NavLink)]
-    assert links == [("Overzicht", "/"), ("Extra pagina", "/extra")]
+    assert nav_links(login_client(app)) == [("Overzicht", "/"), ("Extra pagina", "/extra")]
 
 
 def test_layout_holds_no_data(tmp_path):
     app = create_app(write_warehouse(tmp_path / "wh", 23.4))
-    client = app.server.test_client()
+    client = login_client(app)
 
     shell = client.get("/_dash-layout").get_data(as_text=True)
 
@@ -144,7 +164,7 @@ def test_layout_holds_no_data(tmp_path):
 
 
 def test_no_warehouse_yet_gives_a_page_not_an_error(tmp_path):
-    page = render(create_app(tmp_path / "nog-leeg").server.test_client())
+    page = render(login_client(create_app(tmp_path / "nog-leeg")))
 
     assert "Nog geen gegevens: er is nog geen warehouse gepubliceerd." in page
 
@@ -160,7 +180,7 @@ def test_warehouse_folder_from_argument_env_or_default(tmp_path, monkeypatch):
 
 def test_everything_is_served_locally(tmp_path):
     app = create_app(tmp_path)
-    client = app.server.test_client()
+    client = login_client(app)
 
     index = client.get("/").get_data(as_text=True)
 

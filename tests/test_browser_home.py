@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from dash.testing.wait import until
 
+from tests.conftest import start_and_login
 from warehouse.connection import DB_FILENAME
 from warehouse.kpis import KPIS
 from warehouse.queries import REGION_CODE
@@ -90,9 +91,7 @@ def start(dash_duo, warehouse_dir: Path, path: str = "/"):
     from app import create_app
 
     app = create_app(warehouse_dir)
-    dash_duo.start_server(app)
-    if path != "/":
-        dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}")
+    start_and_login(dash_duo, app, "coordinator", path)
     return app
 
 

@@ -124,3 +124,26 @@ def test_no_bsn_reaches_any_file_of_the_warehouse_or_the_report(tmp_path: Path) 
             data = path.read_bytes()
             for bsn in (BSN_A, BSN_B, BSN_C, BSN_A[:-1] + "8"):
                 assert bsn.encode() not in data, f"{bsn} found in {path}"
+
+
+def test_retention_removes_old_person_rows_and_keeps_their_figures(tmp_path: Path, monkeypatch) -> None:
+    """With 1 school year of retention, a load in 2025-2026 keeps 2024-2025 and removes 2023-2024's rows,
+    while the 2023-2024 figures published earlier stay exactly as they were."""
+    wh = tmp_path / "wh"
+    old_year = {"gemeenten.csv": GEMEENTEN, "bevolking.csv": BEVOLKING, "verzuimmeldingen_2024-03.csv": MARCH}
+    assert load(write_files(tmp_path / "a", old_year), wh).published
+    before = [r for r in figures(wh) if r[0] == "relatief_verzuim_per_1000"]
+    assert before[0][4] == 1.0  # Breda: 1 person of 1,000 inhabitants
+
+    settings = tmp_path / "settings.toml"
+    text = (ROOT / "config" / "settings.toml").read_text()
+    settings.write_text(text.replace("bewaartermijn_schooljaren = 10", "bewaartermijn_schooljaren = 1"))
+    monkeypatch.setenv("RBL_SETTINGS", str(settings))
+    recent = HEADER + f"M7;{BSN_C};06HO;00;01-03-2025;V3;B;GM0758;01-03-2025\n"
+    result = load(write_files(tmp_path / "b", {"verzuimmeldingen_2025-03.csv": recent}), wh)
+    assert result.published
+    assert query(wh, "SELECT meldingsnummer FROM stg_verzuimmeldingen") == [("M7",)]
+    kept = query(wh, "SELECT breakdown, value, numerator, denominator FROM mart_kpi_values "
+                     "WHERE kpi_id = 'relatief_verzuim_per_1000' AND period = '2023-2024' "
+                     "AND municipality_code = 'GM0758' ORDER BY breakdown")
+    assert [(b, v, n, d) for _, _, g, b, v, n, d in before if g == "GM0758"] == kept

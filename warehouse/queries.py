@@ -25,21 +25,35 @@ def kpi_values(
     periods: list[str] | None = None,
     municipality_code: str | None = None,
     breakdown: str | None = "",
+    public: bool = False,
 ) -> pd.DataFrame:
-    """Rows of `mart_kpi_values` (long format). `breakdown=""` gives totals only; None gives all."""
+    """Rows of `mart_kpi_values` (long format). `breakdown=""` gives totals only; None gives all.
+    `public=True` applies small-number suppression (warehouse.suppression): for portfolio holders and
+    publications. Suppression needs whole tables (all breakdowns, all municipalities), so it is applied
+    before the municipality and breakdown filters."""
     where, params = ["kpi_id IN (SELECT unnest($kpis))"], {"kpis": kpi_ids}
     if periods is not None:
         where.append("period IN (SELECT unnest($periods))")
         params["periods"] = periods
-    if municipality_code is not None:
+    if municipality_code is not None and not public:
         where.append("municipality_code = $gm")
         params["gm"] = municipality_code
-    if breakdown is not None:
+    if breakdown is not None and not public:
         where.append("breakdown = $bd")
         params["bd"] = breakdown
     sql = f"SELECT {', '.join(KPI_COLUMNS)} FROM mart_kpi_values WHERE {' AND '.join(where)} " \
           "ORDER BY kpi_id, period, municipality_code, breakdown"
-    return wh.df(sql, params)
+    frame = wh.df(sql, params)
+    if not public:
+        return frame
+    from warehouse.suppression import suppress
+
+    rows = suppress([tuple(r) for r in frame.itertuples(index=False)])
+    out = pd.DataFrame(rows, columns=KPI_COLUMNS, dtype=object)  # value: numbers and "<5", "–", "×"
+    out = out.astype({"numerator": float, "denominator": float})  # as without suppression; None -> NaN
+    if municipality_code is not None:
+        out = out[out["municipality_code"] == municipality_code]
+    return out if breakdown is None else out[out["breakdown"] == breakdown]
 
 
 def periods(wh: Warehouse, period_kind: str) -> list[str]:

@@ -1,0 +1,1 @@
+"""Access control: accounts, roles, login, the guard on every request, audit log, security headers."""

@@ -1,0 +1,51 @@
+"""Authentication: the one module that decides who someone is.
+
+Local accounts now (access/store.py); an OpenID Connect provider of a municipality can replace
+`LocalAuthenticator` later without touching pages or the guard: they only see an `Account`.
+Repeated failures for an account are slowed down: after N failures (a setting) each further try must
+wait 2, 4, 8 ... seconds (at most 15 minutes) after the previous failure, checked before the password.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from access import store
+from warehouse.settings import load_settings
+
+MAX_WAIT_S = 15 * 60
+
+
+@dataclass(frozen=True)
+class AuthResult:
+    account: store.Account | None
+    message: str = ""
+    wait_s: int = 0
+
+
+def _wait_needed(username: str, now: float) -> int:
+    failures, last = store.failures(username)
+    free = int(load_settings().get("sessie", "vertraging_na_pogingen"))
+    if failures < free:
+        return 0
+    delay = min(2 ** (failures - free + 1), MAX_WAIT_S)
+    return max(0, int(last + delay - now + 0.999))
+
+
+class LocalAuthenticator:
+    def authenticate(self, username: str, password: str, now: float | None = None) -> AuthResult:
+        now = time.time() if now is None else now
+        username = username.strip().lower()
+        wait = _wait_needed(username, now)
+        if wait:
+            return AuthResult(None, f"Te veel mislukte pogingen. Probeer het over {wait} seconden opnieuw.", wait)
+        account = store.verify_password(username, password)
+        if account is None:
+            store.record_failure(username, now)
+            return AuthResult(None, "Onbekende gebruikersnaam of onjuist wachtwoord.")
+        store.clear_failures(username)
+        return AuthResult(account)
+
+
+authenticator = LocalAuthenticator()
