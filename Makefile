@@ -39,6 +39,7 @@ $(WAREHOUSE)/warehouse.duckdb: | $(VENV)/.installed
 demo: $(WAREHOUSE)/warehouse.duckdb
 
 run: install demo
+	$(PY) -m access demo  # one account per role; passwords printed once (or from RBL_DEMO_PASSWORD_<NAAM>)
 	RBL_WAREHOUSE=$(WAREHOUSE) $(PY) app.py
 
 lint: install
