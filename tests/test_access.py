@@ -3,6 +3,7 @@ cookies, headers, slowed-down guessing, and what never leaves the server."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from app import create_app
 from tests.conftest import TEST_PASSWORDS, TEST_ROLES, login_client
 
 USERS = {role: user for user, role in TEST_ROLES.items()}
+FIGURE_ROLES = {"coordinator", "portefeuillehouder", "medewerker"}
+# security.md, written out independently of what the pages declare: a new page or callback must be added here
+EXPECTED_PAGES = {"/": FIGURE_ROLES, "/beheer": {"beheerder"}}
+EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES}
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +29,15 @@ def app(tmp_path_factory):
     return create_app(tmp_path_factory.mktemp("leeg"))  # no warehouse: the matrix is about access
 
 
-def router_body(path: str) -> dict:
-    output = "..._pages_content.children..._pages_store.data..."
+ROUTER = ".._pages_content.children..._pages_store.data.."  # Dash Pages' router callback
+
+
+def router_body(path: str, search: str = "") -> dict:
+    output = ROUTER
     return {"output": output,
             "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
             "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                       {"id": "_pages_location", "property": "search", "value": ""}],
+                       {"id": "_pages_location", "property": "search", "value": search}],
             "changedPropIds": ["_pages_location.pathname"], "state": []}
 
 
@@ -45,14 +53,22 @@ def anonymous(app):
     return client
 
 
-PAGES = [(page["path"], tuple(page.get("access", ()))) for page in dash.page_registry.values()]
+def pages() -> list[tuple[str, set[str]]]:
+    """Every registered page with the roles security.md allows (after an app was built)."""
+    paths = [page["path"] for page in dash.page_registry.values()]
+    assert sorted(paths) == sorted(EXPECTED_PAGES), "a page without an expectation in this test"
+    return [(path, EXPECTED_PAGES[path]) for path in paths]
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_for_every_role(app, role: str) -> None:
     client = login_client(app, USERS[role])
-    for path, allowed in PAGES:
-        text = client.post("/_dash-update-component", json=router_body(path)).get_data(as_text=True)
+    assert ROUTER in [d["output"] for d in client.get("/_dash-dependencies").get_json()]
+    for path, allowed in pages():
+        response = client.post("/_dash-update-component", json=router_body(path))
+        assert response.status_code == 200, f"{role} on {path}: {response.status_code}"
+        text = response.get_data(as_text=True)
+        assert "_pages_content" in text  # a real page update, refused or not
         refused = "geen-toegang" in text
         assert refused == (role not in allowed), f"{role} on {path}"
 
@@ -60,8 +76,8 @@ def test_every_page_for_every_role(app, role: str) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_callback_for_every_role(app, role: str) -> None:
     client = login_client(app, USERS[role])
-    assert CALLBACK_ROLES, "no secured callbacks registered"
-    for output, allowed in CALLBACK_ROLES.items():
+    assert sorted(CALLBACK_ROLES) == sorted(EXPECTED_CALLBACKS), "a callback without an expectation in this test"
+    for output, allowed in EXPECTED_CALLBACKS.items():
         status = client.post("/_dash-update-component", json=callback_body(output)).status_code
         if role in allowed:
             assert status != 403, f"{role} refused {output}"
@@ -71,9 +87,8 @@ def test_every_callback_for_every_role(app, role: str) -> None:
 
 def test_without_a_session_every_dash_endpoint_refuses(app) -> None:
     client = anonymous(app)
-    for output in [*CALLBACK_ROLES, "..._pages_content.children..._pages_store.data..."]:
-        response = client.post("/_dash-update-component", json=callback_body(output.strip(".").split("...")[0])
-                               if "..." not in output else router_body("/"))
+    for body in [*(callback_body(o) for o in CALLBACK_ROLES), router_body("/")]:
+        response = client.post("/_dash-update-component", json=body)
         assert response.status_code == 401
         assert "Niet ingelogd" in response.get_data(as_text=True)
     for path in ("/_dash-layout", "/_dash-dependencies"):
@@ -202,3 +217,48 @@ def test_audit_records_logins_not_content(app) -> None:
     login_client(app, "wethouder")
     rows = store.audit_log(5)
     assert any(r[1] == "wethouder" and r[3] == "ingelogd" for r in rows)
+
+
+def _kpi_numbers(node, out: list[str]) -> list[str]:
+    """The texts of every .kpi-value in a Dash component tree (JSON)."""
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if "kpi-value" in str(props.get("className", "")) and isinstance(props.get("children"), str):
+            out.append(props["children"])
+        for value in node.values():
+            _kpi_numbers(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _kpi_numbers(value, out)
+    return out
+
+
+def test_portfolio_holder_never_receives_a_pseudonym_staff_code_or_small_count(tmp_path) -> None:
+    import re
+
+    from tests.etl_helpers import load, query, write_files
+    from tests.test_etl_load import FILES
+
+    extra = {"medewerkers.csv": "medewerker;rol;gemeente_code;fte;begindatum\nLPA07;leerplichtambtenaar;GM0758;0,8;"
+                                "01-01-2020\n",
+             "zaken.csv": "zaak_id;bsn;soort;startdatum;behandelaar\nZ1;999990019;absoluut_verzuim;01-03-2024;LPA07\n"}
+    wh = tmp_path / "wh"
+    assert load(write_files(tmp_path / "src", {**FILES, **extra}), wh).published
+    pseudonyms = {p for (p,) in query(wh, "SELECT person_id FROM stg_verzuimmeldingen")}
+    app = create_app(wh)
+    client = login_client(app, "wethouder")
+    responses = [client.get("/_dash-layout").get_data(as_text=True)]
+    for path, _ in pages():  # every page; a refused one must not leak either
+        for gemeente in ("", "?gemeente=GM0758", "?gemeente=GM1959"):
+            response = client.post("/_dash-update-component", json=router_body(path, gemeente))
+            assert response.status_code == 200
+            responses.append(response.get_data(as_text=True))
+    text = "\n".join(responses)
+    assert "Overzicht Breda" in text  # the pages were really served
+    assert not any(p in text for p in pseudonyms)
+    assert not re.search(r"\b[0-9a-f]{32}\b", text)
+    assert "LPA07" not in text
+    for response in responses:
+        if response.startswith("{"):
+            numbers = _kpi_numbers(json.loads(response), [])
+            assert not [n for n in numbers if re.fullmatch(r"[1-4]", n)], numbers
