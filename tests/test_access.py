@@ -262,3 +262,27 @@ def test_portfolio_holder_never_receives_a_pseudonym_staff_code_or_small_count(t
         if response.startswith("{"):
             numbers = _kpi_numbers(json.loads(response), [])
             assert not [n for n in numbers if re.fullmatch(r"[1-4]", n)], numbers
+
+
+def test_opening_a_person_level_page_is_audited_without_its_content(tmp_path, monkeypatch) -> None:
+    import_pages = dash.dash._import_layouts_from_pages
+    secret = "inhoud-die-nooit-in-het-log-mag"
+
+    def with_a_person_level_page(folder):
+        import_pages(folder)
+        dash.register_page("werk_per_zaak", path="/werk-per-zaak", name="Werk per zaak", order=50,
+                           layout=lambda **_: dash.html.Div(secret), access=("coordinator",), person_level=True)
+
+    monkeypatch.setattr(dash.dash, "_import_layouts_from_pages", with_a_person_level_page)
+    EXPECTED_PAGES["/werk-per-zaak"] = {"coordinator"}
+    try:
+        app = create_app(tmp_path)
+        client = login_client(app, "coordinator")
+        assert secret in client.post("/_dash-update-component", json=router_body("/werk-per-zaak")).get_data(True)
+        refused = login_client(app, "wethouder").post("/_dash-update-component", json=router_body("/werk-per-zaak"))
+        assert secret not in refused.get_data(as_text=True)
+    finally:
+        EXPECTED_PAGES.pop("/werk-per-zaak")
+    entries = [r for r in store.audit_log(20) if r[4] == "/werk-per-zaak"]
+    assert [(r[1], r[2], r[3]) for r in entries] == [("coordinator", "coordinator", "opende")]
+    assert secret not in str(store.audit_log(2000))

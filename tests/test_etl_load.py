@@ -114,12 +114,13 @@ def test_a_failed_check_publishes_nothing(tmp_path: Path, monkeypatch) -> None:
     assert (wh / "warehouse.duckdb").read_bytes() == before
 
 
-def test_no_bsn_reaches_any_file_of_the_warehouse_or_the_report(tmp_path: Path) -> None:
+def test_no_bsn_reaches_any_file_of_the_warehouse_the_report_or_the_logs(tmp_path: Path) -> None:
     wh = tmp_path / "wh"
     bad = f"M8;{BSN_A[:-1]}8;06HO;00;01-03-2024;V3;B;GM0758;\n"  # fails the eleven test: reported, not stored
     load(write_files(tmp_path / "src", {**FILES, "verzuimmeldingen_2024-05.csv": HEADER + bad}), wh,
          report_path=tmp_path / "report.csv")
-    for path in [*wh.rglob("*"), tmp_path / "report.csv"]:
+    logs = [Path(os.environ["RBL_ACCOUNTS"])]  # the audit log lives in the accounts store
+    for path in [*wh.rglob("*"), tmp_path / "report.csv", *logs]:
         if path.is_file():
             data = path.read_bytes()
             for bsn in (BSN_A, BSN_B, BSN_C, BSN_A[:-1] + "8"):
