@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import html
 
 from pages import _format as fmt
@@ -103,4 +105,31 @@ def kpi_card(
         ],
         id=card_id(kpi.id),
         className="kpi-card h-100",
+    )
+
+
+# AG Grid's own texts in Dutch (its default is English)
+GRID_TEXT_NL = {
+    "noRowsToShow": "Geen rijen", "loadingOoo": "Laden...", "page": "Pagina", "of": "van", "to": "tot",
+    "more": "meer", "next": "Volgende", "last": "Laatste", "first": "Eerste", "previous": "Vorige",
+    "pageSizeSelectorLabel": "Rijen per pagina:", "filterOoo": "Filter...", "equals": "Gelijk aan",
+    "notEqual": "Niet gelijk aan", "contains": "Bevat", "notContains": "Bevat niet", "startsWith": "Begint met",
+    "endsWith": "Eindigt op", "blank": "Leeg", "notBlank": "Niet leeg", "lessThan": "Kleiner dan",
+    "greaterThan": "Groter dan", "inRange": "Tussen", "andCondition": "EN", "orCondition": "OF",
+    "applyFilter": "Toepassen", "resetFilter": "Wissen", "clearFilter": "Wissen", "cancelFilter": "Annuleren",
+    "ariaPageSizeSelectorLabel": "Rijen per pagina",
+}
+
+
+def data_grid(grid_id: str, columns: list[tuple[str, str]], frame: pd.DataFrame | list[dict],
+              height: str = "24rem") -> dag.AgGrid:
+    """A sortable, filterable table with Dutch texts: `columns` are (field, Dutch header) pairs."""
+    rows = frame.to_dict("records") if isinstance(frame, pd.DataFrame) else frame
+    return dag.AgGrid(
+        id=grid_id, rowData=rows,
+        columnDefs=[{"field": f, "headerName": h} for f, h in columns],
+        defaultColDef={"filter": True, "sortable": True, "resizable": True, "minWidth": 110},
+        columnSize="sizeToFit",
+        dashGridOptions={"pagination": True, "paginationPageSize": 15, "localeText": GRID_TEXT_NL},
+        style={"height": height},
     )

@@ -7,27 +7,17 @@ shows them so the administrator can check who has which role.
 from __future__ import annotations
 
 import dash
-import dash_ag_grid as dag
 from dash import html
 
 from access import store
 from access.roles import ADMINISTRATION, LABELS
-from pages._components import page_header
+from pages._components import data_grid, page_header
 
 dash.register_page(__name__, path="/beheer", name="Beheer", title="Beheer - RBL Monitor", order=90,
                    access=ADMINISTRATION)
 
 AUDIT_COLUMNS = [("at", "Moment (UTC)"), ("username", "Account"), ("role", "Rol"), ("action", "Handeling"),
                  ("target", "Pagina of export")]
-
-
-def _grid(grid_id: str, columns: list[tuple[str, str]], rows: list[dict]) -> dag.AgGrid:
-    return dag.AgGrid(
-        id=grid_id, rowData=rows,
-        columnDefs=[{"field": f, "headerName": h, "filter": True, "sortable": True} for f, h in columns],
-        columnSize="responsiveSizeToFit", dashGridOptions={"pagination": True, "paginationPageSize": 20},
-        style={"height": "32rem"},
-    )
 
 
 def layout(**_: object) -> html.Div:
@@ -41,8 +31,8 @@ def layout(**_: object) -> html.Div:
         html.H2("Auditlog", className="h4"),
         html.P("Wie welke pagina of export met persoonsgegevens opende, en wanneer; ook in- en uitloggen. "
                "Nooit de inhoud.", className="text-muted"),
-        _grid("audit-log", AUDIT_COLUMNS, audit),
+        data_grid("audit-log", AUDIT_COLUMNS, audit),
         html.H2("Accounts", className="h4 mt-4"),
         html.P("Beheren met `python -m access` (zie docs/security.md).", className="text-muted"),
-        _grid("accounts", [("username", "Account"), ("role", "Rol"), ("municipalities", "Gemeenten")], accounts),
+        data_grid("accounts", [("username", "Account"), ("role", "Rol"), ("municipalities", "Gemeenten")], accounts),
     ])

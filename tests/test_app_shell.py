@@ -32,9 +32,9 @@ def write_warehouse(folder: Path, region_value: float) -> Path:
         CREATE TABLE mart_periods AS SELECT 'schooljaar' AS period_kind, '2024-2025' AS period;
         CREATE TABLE int_municipalities AS
             SELECT 'GM0758' AS gemeente_code, 'Breda' AS naam, '2' AS uitvoeringsniveau;
-        CREATE TABLE load_history (load_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP,
+        CREATE TABLE load_history (load_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, load_date DATE,
             result VARCHAR);
-        INSERT INTO load_history VALUES (1, '2026-11-23 08:00', '2026-11-23 08:05', 'gepubliceerd');
+        INSERT INTO load_history VALUES (1, '2026-11-23 08:00', '2026-11-23 08:05', '2026-11-23', 'gepubliceerd');
     """)
     con.executemany(
         "INSERT INTO mart_kpi_values VALUES ('relatief_verzuim_per_1000', '2024-2025', ?, '', ?, NULL, NULL)",
@@ -134,7 +134,8 @@ def test_navbar_is_built_from_the_page_registry(tmp_path):
     assert links == [(page["name"], page["relative_path"]) for page in dash.page_registry.values()
                      if "coordinator" in page.get("access", ())]
     assert ("Overzicht", "/") in links
-    assert nav_links(login_client(app, "beheerder")) == [("Beheer", "/beheer")]  # no figures for the administrator
+    # no figures for the administrator: the data quality and the administration
+    assert nav_links(login_client(app, "beheerder")) == [("Data", "/data"), ("Beheer", "/beheer")]
 
 
 def test_a_new_page_appears_in_the_navbar_by_itself(tmp_path, monkeypatch):
@@ -148,7 +149,7 @@ def test_a_new_page_appears_in_the_navbar_by_itself(tmp_path, monkeypatch):
     monkeypatch.setattr(dash.dash, "_import_layouts_from_pages", import_pages_and_one_more)
     app = create_app(tmp_path)
 
-    assert nav_links(login_client(app)) == [("Overzicht", "/"), ("Extra pagina", "/extra")]
+    assert nav_links(login_client(app)) == [("Overzicht", "/"), ("Extra pagina", "/extra"), ("Data", "/data")]
 
 
 def test_layout_holds_no_data(tmp_path):

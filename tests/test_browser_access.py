@@ -71,8 +71,19 @@ def test_administrator_sees_the_audit_log_and_no_figures(dash_duo, small_warehou
     open_as(dash_duo, small_warehouse, "beheerder", "/beheer")
     dash_duo.wait_for_text_to_equal("h1", "Beheer")
     dash_duo.wait_for_contains_text("#audit-log", "ingelogd")
-    assert nav(dash_duo)[0] == "Beheer"
+    assert nav(dash_duo)[:2] == ["Data", "Beheer"]
     dash_duo.driver.get(f"{dash_duo.server_url}/")
     dash_duo.wait_for_text_to_equal("#geen-toegang h1", "Geen toegang")
     assert not dash_duo.find_elements(".kpi-value")
+    assert dash_duo.get_logs() == []
+
+
+def test_administrator_sees_the_load_history_and_rejected_rows(dash_duo, small_warehouse) -> None:
+    open_as(dash_duo, small_warehouse, "beheerder", "/data")
+    dash_duo.wait_for_text_to_equal("h1", "Data")
+    dash_duo.wait_for_contains_text("#laadhistorie", "8")  # load 1 read 8 rows
+    dash_duo.wait_for_contains_text("#actualiteit", "verzuimmeldingen")
+    dash_duo.wait_for_contains_text("#bestanden", "verzuimmeldingen_2024-04.csv")
+    dash_duo.driver.set_window_size(1280, 2200)
+    dash_duo.driver.save_screenshot("/tmp/data_page.png")
     assert dash_duo.get_logs() == []

@@ -66,11 +66,11 @@ def write_warehouse(folder: Path, values: list[tuple] = VALUES) -> Path:
             breakdown VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE);
         CREATE TABLE mart_periods (period_kind VARCHAR, period VARCHAR);
         CREATE TABLE int_municipalities (gemeente_code VARCHAR, naam VARCHAR, uitvoeringsniveau VARCHAR);
-        CREATE TABLE load_history (load_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP,
+        CREATE TABLE load_history (load_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, load_date DATE,
             result VARCHAR, rows_loaded INTEGER, rows_rejected INTEGER);
         INSERT INTO load_history VALUES
-            (1, '2026-11-23 08:00', '2026-11-23 08:05', 'gepubliceerd', 1000, 17),
-            (2, '2026-11-24 08:00', '2026-11-24 08:01', 'mislukt', 0, 0);
+            (1, '2026-11-23 08:00', '2026-11-23 08:05', '2026-11-23', 'gepubliceerd', 1000, 17),
+            (2, '2026-11-24 08:00', '2026-11-24 08:01', '2026-11-24', 'mislukt', 0, 0);
     """)
     con.executemany("INSERT INTO mart_periods VALUES (?, ?)", PERIODS)
     con.executemany("INSERT INTO int_municipalities VALUES (?, ?, ?)", MUNICIPALITIES)

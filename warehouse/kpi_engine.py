@@ -206,3 +206,16 @@ def compute(con, kpis: list, kind: str, periods: list[str], settings: Settings) 
         rows.extend((kpi.id, *r) for r in con.execute(
             f"SELECT * FROM ({sql}) ORDER BY period, municipality_code, breakdown").fetchall())
     return rows
+
+
+def units(con, kpi, kind: str, period: str, settings: Settings) -> list[tuple]:
+    """What the first part of a KPI counts for one period, unaggregated: (municipality_code, unit) rows.
+    The detail lists behind a figure (which reports, which schools) come from here, so a list and its
+    count can never disagree."""
+    part = kpi.compute[0]
+    if isinstance(part, Custom):
+        raise ValueError(f"{kpi.id} is written as custom SQL: it has no units to list")
+    sql = (f"WITH periods AS ({periods_sql(kind, [period])}), "
+           f"pop_leerplicht AS ({population_sql(LEERPLICHT, kind, settings)}) "
+           f"SELECT DISTINCT municipality_code, unit FROM ({settings.render(part.units)}) ORDER BY 1, 2")
+    return con.execute(sql).fetchall()

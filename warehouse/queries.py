@@ -68,6 +68,44 @@ def municipalities(wh: Warehouse) -> pd.DataFrame:
 
 
 def data_date(wh: Warehouse) -> date | None:
-    """The date of the data: when the last successful load was published."""
-    rows = wh.rows("SELECT max(finished_at)::DATE FROM load_history WHERE result = 'gepubliceerd'")
+    """The date of the data: the load date of the latest published load (the day its files describe)."""
+    rows = wh.rows("SELECT max(load_date) FROM load_history WHERE result = 'gepubliceerd'")
     return rows[0][0] if rows else None
+
+
+def load_history(wh: Warehouse) -> pd.DataFrame:
+    """Every published load, newest first."""
+    return wh.df("""SELECT load_id, started_at, finished_at, load_date, source_dir, files, rows_read, rows_loaded,
+                           rows_updated, rows_rejected, duration_s, result
+                    FROM load_history ORDER BY load_id DESC""")
+
+
+def load_files(wh: Warehouse) -> pd.DataFrame:
+    """Every file of every published load: name, source, checksum and its row counts."""
+    return wh.df("""SELECT load_id, file, source, checksum, rows_read, rows_loaded, rows_updated, rows_rejected
+                    FROM load_files ORDER BY load_id DESC, file""")
+
+
+def rejected_rows(wh: Warehouse) -> pd.DataFrame:
+    """The rejected rows of the latest load of each file (file, line, source, reason; never a BSN)."""
+    return wh.df("""WITH latest AS (SELECT file, max(load_id) AS load_id FROM load_files GROUP BY file)
+                    SELECT r.load_id, r.file, r.line, r.source, r.reason
+                    FROM load_rejects r JOIN latest USING (file, load_id) ORDER BY r.file, r.line""")
+
+
+def reports_without_status(wh: Warehouse, on: date) -> pd.DataFrame:
+    """The reports behind `open_zonder_status` on a date (meldingsnummer, report date, school,
+    municipality; never a person): the same SQL as the figure, unaggregated."""
+    from warehouse.kpi_engine import units
+    from warehouse.kpis import KPIS
+    from warehouse.settings import load_settings
+
+    cur = wh.cursor()
+    try:
+        ids = [u for _, u in units(cur, KPIS["open_zonder_status"], "peildatum", on.isoformat(), load_settings())]
+        return cur.execute("""SELECT meldingsnummer, report_date, school_id, municipality_code,
+                                     working_days(report_date, ?::DATE) AS working_days
+                              FROM int_reports WHERE meldingsnummer IN (SELECT unnest(?)) ORDER BY report_date""",
+                           [on, ids]).df()
+    finally:
+        cur.close()
