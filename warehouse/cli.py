@@ -1,8 +1,10 @@
-"""`python -m warehouse kpis --warehouse DIR --period PERIOD [--kpi ID ...]`: figures as CSV on stdout.
+"""`python -m warehouse kpis --warehouse DIR --period PERIOD [--kpi ID ...] [--public]`: figures as CSV on stdout.
 
 Header exactly `kpi_id,period,municipality_code,breakdown,value,numerator,denominator`. Numbers are
 written for machines: decimal point, no thousands separator, at most 6 decimals, empty when not
 defined. Figures are computed on demand by the same registry SQL that fills the pages' mart.
+`--public` applies small-number suppression (warehouse.suppression): a hidden value is written as
+its symbol ("<5", "–", "×") with empty numerator and denominator.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from warehouse.connection import Warehouse, WarehouseMissing
 from warehouse.kpi_engine import compute
 from warehouse.kpis import KPIS
 from warehouse.settings import load_settings
+from warehouse.suppression import suppress
 
 HEADER = ["kpi_id", "period", "municipality_code", "breakdown", "value", "numerator", "denominator"]
 PERIOD_FORMS = {"schooljaar": r"\d{4}-\d{4}", "teljaar": r"\d{4}-\d{4}", "begrotingsjaar": r"\d{4}",
@@ -30,7 +33,9 @@ class UsageError(Exception):
     pass
 
 
-def number(value: float | None) -> str:
+def number(value: float | str | None) -> str:
+    if isinstance(value, str):  # a suppression symbol (--public)
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if float(value).is_integer():
@@ -90,13 +95,15 @@ def main(argv: list[str] | None = None) -> int:
     kpis.add_argument("--warehouse", type=Path, required=True, help="map van het gepubliceerde warehouse")
     kpis.add_argument("--period", required=True, help="2023-2024 (school- of teljaar), 2025 (begroting) of 2025-10-01")
     kpis.add_argument("--kpi", nargs="+", metavar="ID", help="alleen deze KPI's (standaard: alle van die periode)")
+    kpis.add_argument("--public", action="store_true",
+                      help="kleine aantallen onderdrukt, zoals voor portefeuillehouders en publicaties")
     args = parser.parse_args(argv)
     try:
         rows = kpi_rows(Warehouse(args.warehouse), args.period, args.kpi)
     except (UsageError, WarehouseMissing) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
-    write_csv(rows, sys.stdout)
+    write_csv(suppress(rows) if args.public else rows, sys.stdout)
     return 0
 
 

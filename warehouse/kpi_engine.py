@@ -96,10 +96,13 @@ def population_sql(pop: Population, kind: str, settings: Settings) -> str:
 
 
 def _breakdown_expr(part: Part) -> str:
+    """`key=value` pairs joined by `;`, sorted by key (the prefix, e.g. `maat=personen`, included)."""
     cols = sorted({c for combo in part.breakdowns for c in combo})
     pieces = [f"'{part.prefix}'"] if part.prefix else []
     pieces += [f"CASE WHEN grouping({c}) = 0 THEN '{c}=' || CAST({c} AS VARCHAR) END" for c in cols]
-    return f"concat_ws(';', {', '.join(pieces)})" if pieces else "''"
+    if not pieces:
+        return "''"
+    return f"array_to_string(list_sort(list_filter([{', '.join(pieces)}], lambda x: x IS NOT NULL)), ';')"
 
 
 def _null_breakdowns(part: Part) -> str:

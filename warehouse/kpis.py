@@ -75,65 +75,65 @@ _add(id="verzuim_meldingen", label="Verzuimmeldingen", section="verzuim",
          for unit, prefix in (("r.meldingsnummer", ""), ("r.person_id", "maat=personen"))))
 
 _add(id="verzuim_per_school", label="Verzuim per school (per 100 leerlingen)", section="verzuim",
-     definition="Per schoolvestiging: leerlingen met minstens één melding in het schooljaar per 100 leerlingen "
-                "ingeschreven op 1 oktober; met het aantal meldingen (maat=meldingen) en per verzuimsoort. De "
-                "regio per onderwijssoort (onderwijssoort=...) is de referentie. Een school hoort bij de gemeente "
-                "waar zij staat; scholen buiten de regio staan onder REGIO.",
+     definition="Per schoolvestiging (school=BRIN+vestiging): leerlingen met minstens één melding op die vestiging "
+                "in het schooljaar per 100 leerlingen die er op 1 oktober ingeschreven stonden; met het aantal "
+                "meldingen (maat=meldingen) en per verzuimsoort. Per gemeente, onderwijssoort (onderwijssoort=...) "
+                "en voor de regio: verschillende personen over de vestigingen daarvan; de regio per onderwijssoort "
+                "is de referentie. Een vestiging hoort bij de gemeente waar zij staat; vestigingen buiten de regio "
+                "of onbekend tellen alleen in de regio.",
      numerator="personen met een melding op die vestiging (niet ingetrokken)",
      denominator="leerlingen ingeschreven op die vestiging op 1 oktober van het schooljaar",
      period_kind="schooljaar", unit="per 100 leerlingen", legal_basis=f"{LPW} art. 21",
      source="Bron: DUO verzuimregister en inschrijvingen", breakdowns=("school", "verzuimsoort", "onderwijssoort"),
      compute=(Custom("""
         WITH oct AS (SELECT period, make_date(year(start_date), 10, 1) AS d FROM periods),
-        pupils AS (
-            SELECT o.period, e.school_id, e.person_id FROM oct o JOIN int_enrolments e
+        pupils AS (  -- enrolled at the location on 1 October of the school year
+            SELECT DISTINCT o.period, e.school_id, e.person_id FROM oct o JOIN int_enrolments e
               ON e.start_date <= o.d AND (e.end_date IS NULL OR e.end_date >= o.d)),
         reps AS (
             SELECT p.period, r.school_id, r.person_id, r.meldingsnummer, r.kind
             FROM periods p JOIN int_reports r ON r.report_date BETWEEN p.start_date AND p.end_date WHERE r.counts),
-        schools AS (
-            SELECT DISTINCT period, school_id FROM (SELECT period, school_id FROM pupils
-                                                   UNION ALL SELECT period, school_id FROM reps)),
-        loc AS (
-            SELECT sc.period, sc.school_id,
-                   CASE WHEN s.in_region THEN s.municipality_code ELSE 'REGIO' END AS municipality_code,
+        schools AS (SELECT period, school_id FROM pupils UNION SELECT period, school_id FROM reps),
+        loc AS (  -- a school's own municipality; outside the region or unknown: only in the region's rows
+            SELECT sc.period, sc.school_id, CASE WHEN s.in_region THEN s.municipality_code END AS municipality_code,
                    coalesce(s.education_group, 'onbekend') AS grp
             FROM schools sc LEFT JOIN int_schools s USING (school_id)),
+        facts AS (
+            SELECT l.*, x.person_id, false AS reported FROM loc l JOIN pupils x USING (period, school_id)
+            UNION ALL
+            SELECT l.*, r.person_id, true FROM loc l JOIN reps r USING (period, school_id)),
         per_school AS (
-            SELECT l.period, l.municipality_code, l.school_id, l.grp,
-                   (SELECT count(DISTINCT person_id) FROM pupils x WHERE x.period = l.period
-                        AND x.school_id = l.school_id) AS n_pupils,
-                   (SELECT count(DISTINCT person_id) FROM reps x WHERE x.period = l.period
-                        AND x.school_id = l.school_id) AS n_persons,
+            SELECT l.period, coalesce(l.municipality_code, 'REGIO') AS municipality_code, l.school_id,
+                   count(DISTINCT f.person_id) FILTER (WHERE NOT f.reported) AS n_pupils,
+                   count(DISTINCT f.person_id) FILTER (WHERE f.reported) AS n_persons,
                    (SELECT count(*) FROM reps x WHERE x.period = l.period AND x.school_id = l.school_id) AS n_reports
-            FROM loc l),
+            FROM loc l LEFT JOIN facts f USING (period, school_id)
+            GROUP BY l.period, l.municipality_code, l.school_id),
         by_kind AS (
-            SELECT l.period, l.municipality_code, l.school_id, r.kind, count(*) AS n
-            FROM loc l JOIN reps r ON r.period = l.period AND r.school_id = l.school_id GROUP BY ALL),
-        groups AS (
-            SELECT l.period, CASE WHEN grouping(l.municipality_code) = 1 THEN 'REGIO' ELSE l.municipality_code END
-                       AS municipality_code,
-                   CASE WHEN grouping(l.grp) = 1 THEN '' ELSE 'onderwijssoort=' || l.grp END AS breakdown,
-                   count(DISTINCT (r.person_id, r.school_id)) AS n_persons,
-                   (SELECT count(DISTINCT (x.person_id, x.school_id)) FROM pupils x JOIN loc y
-                        ON y.period = x.period AND y.school_id = x.school_id
-                    WHERE x.period = l.period AND (grouping(l.grp) = 1 OR y.grp = l.grp)
-                      AND (grouping(l.municipality_code) = 1 OR y.municipality_code = l.municipality_code))
-                       AS n_pupils
-            FROM loc l LEFT JOIN reps r ON r.period = l.period AND r.school_id = l.school_id
-            GROUP BY GROUPING SETS ((l.period, l.municipality_code), (l.period),
-                                    (l.period, l.municipality_code, l.grp), (l.period, l.grp)))
+            SELECT l.period, coalesce(l.municipality_code, 'REGIO') AS municipality_code, l.school_id, r.kind,
+                   count(*) AS n
+            FROM loc l JOIN reps r USING (period, school_id) GROUP BY ALL),
+        groups AS (  -- distinct persons over the schools of a municipality, a school type, or the region
+            SELECT period, grouping(municipality_code) AS all_gm, municipality_code,
+                   CASE WHEN grouping(grp) = 1 THEN '' ELSE 'onderwijssoort=' || grp END AS breakdown,
+                   count(DISTINCT person_id) FILTER (WHERE reported) AS n_persons,
+                   count(DISTINCT person_id) FILTER (WHERE NOT reported) AS n_pupils
+            FROM facts
+            GROUP BY GROUPING SETS ((period, municipality_code), (period), (period, municipality_code, grp),
+                                    (period, grp)))
         SELECT period, municipality_code, 'school=' || school_id,
                CASE WHEN n_pupils > 0 THEN 100.0 * n_persons / n_pupils END, n_persons, n_pupils FROM per_school
         UNION ALL
-        SELECT period, municipality_code, 'school=' || school_id || ';maat=meldingen', n_reports, n_reports, NULL
+        SELECT period, municipality_code, 'maat=meldingen;school=' || school_id, n_reports, n_reports, NULL
         FROM per_school
         UNION ALL
-        SELECT period, municipality_code, 'school=' || school_id || ';maat=meldingen;verzuimsoort=' || kind, n, n, NULL
+        SELECT period, municipality_code, 'maat=meldingen;school=' || school_id || ';verzuimsoort=' || kind, n, n,
+               NULL
         FROM by_kind
         UNION ALL
-        SELECT period, municipality_code, breakdown,
-               CASE WHEN n_pupils > 0 THEN 100.0 * n_persons / n_pupils END, n_persons, n_pupils FROM groups
+        SELECT period, CASE WHEN all_gm = 1 THEN 'REGIO' ELSE municipality_code END, breakdown,
+               CASE WHEN n_pupils > 0 THEN 100.0 * n_persons / n_pupils END, n_persons, n_pupils
+        FROM groups WHERE all_gm = 1 OR municipality_code IS NOT NULL
      """),))
 
 _add(id="luxe_verzuim", label="Luxe verzuim", section="verzuim",
@@ -330,6 +330,36 @@ OPEN_ITEMS = f"""
     SELECT p.period, t.municipality_code, 'traject:' || t.traject_id, 'traject', t.start_date, t.staff, true
     FROM periods p JOIN int_trajectories t ON {OPEN_ON_D.format(s="t.start_date", e="t.end_date")}"""
 
+def per_fte(items: str, fte: str) -> str:
+    """Work per FTE by role: `items` (period, municipality_code, unit, rol) over `fte` (period,
+    municipality_code, rol, fte); per municipality and REGIO, per role and in total (both roles), with a
+    total row for every participating municipality."""
+    return f"""
+        WITH work AS (
+            SELECT period, CASE WHEN grouping(municipality_code) = 1 THEN 'REGIO' ELSE municipality_code END
+                       AS municipality_code, CASE WHEN grouping(rol) = 1 THEN '' ELSE rol END AS rol,
+                   count(DISTINCT unit) AS n
+            FROM ({items})
+            GROUP BY GROUPING SETS ((period, municipality_code, rol), (period, rol), (period, municipality_code),
+                                    (period))),
+        cap AS (
+            SELECT period, CASE WHEN grouping(municipality_code) = 1 THEN 'REGIO' ELSE municipality_code END
+                       AS municipality_code, CASE WHEN grouping(rol) = 1 THEN '' ELSE rol END AS rol,
+                   sum(fte) AS fte
+            FROM ({fte})
+            GROUP BY GROUPING SETS ((period, municipality_code, rol), (period, rol), (period, municipality_code),
+                                    (period))),
+        keys AS (
+            SELECT period, municipality_code, rol FROM work UNION SELECT period, municipality_code, rol FROM cap
+            UNION SELECT p.period, g.code, '' FROM periods p,
+                  (SELECT gemeente_code AS code FROM int_municipalities UNION ALL SELECT 'REGIO') g)
+        SELECT k.period, k.municipality_code, CASE WHEN k.rol = '' THEN '' ELSE 'rol=' || k.rol END,
+               CASE WHEN cap.fte > 0 THEN coalesce(work.n, 0) / cap.fte END, coalesce(work.n, 0),
+               coalesce(cap.fte, 0)
+        FROM keys k LEFT JOIN work USING (period, municipality_code, rol)
+        LEFT JOIN cap USING (period, municipality_code, rol)"""
+
+
 _add(id="fte", label="Formatie (fte)", section="capaciteit",
      definition="FTE van de toewijzingen die op de peildatum actief zijn, per rol (rol=leerplichtambtenaar, "
                 "doorstroomcoach, coordinator, administratief).",
@@ -376,28 +406,12 @@ _add(id="werkvoorraad_per_fte", label="Werkvoorraad per fte", section="capacitei
      numerator="open werk van die rol", denominator="fte van die rol op de peildatum",
      period_kind="peildatum", unit="per fte", legal_basis="Gemeenschappelijke regeling; stap 5 (2013)",
      source="Bron: DUO verzuimregister; RBL zaaksysteem en personeelsoverzicht", breakdowns=("rol",),
-     compute=(Custom(f"""
-        WITH items AS (
-            SELECT period, municipality_code, unit,
-                   CASE WHEN for_coach THEN 'doorstroomcoach' ELSE 'leerplichtambtenaar' END AS rol
-            FROM ({OPEN_ITEMS})),
-        work AS (SELECT period, CASE WHEN grouping(municipality_code) = 1 THEN 'REGIO' ELSE municipality_code END
-                        AS municipality_code, CASE WHEN grouping(rol) = 1 THEN '' ELSE rol END AS rol,
-                        count(DISTINCT unit) AS n
-                 FROM items GROUP BY GROUPING SETS ((period, municipality_code, rol), (period, rol),
-                                                    (period, municipality_code), (period))),
-        cap AS (SELECT p.period, CASE WHEN grouping(a.municipality_code) = 1 THEN 'REGIO'
-                                      ELSE a.municipality_code END AS municipality_code,
-                       CASE WHEN grouping(a.role) = 1 THEN '' ELSE a.role END AS rol, sum(a.fte) AS fte
-                {ASSIGNED} AND a.role IN ('leerplichtambtenaar', 'doorstroomcoach')
-                GROUP BY GROUPING SETS ((p.period, a.municipality_code, a.role), (p.period, a.role),
-                                        (p.period, a.municipality_code), (p.period))),
-        keys AS (SELECT period, municipality_code, rol FROM work UNION SELECT period, municipality_code, rol FROM cap)
-        SELECT k.period, k.municipality_code, CASE WHEN k.rol = '' THEN '' ELSE 'rol=' || k.rol END,
-               CASE WHEN cap.fte > 0 THEN coalesce(work.n, 0) / cap.fte END, coalesce(work.n, 0),
-               coalesce(cap.fte, 0)
-        FROM keys k LEFT JOIN work USING (period, municipality_code, rol)
-        LEFT JOIN cap USING (period, municipality_code, rol)"""),))
+     compute=(Custom(per_fte(
+         items=f"""SELECT period, municipality_code, unit,
+                          CASE WHEN for_coach THEN 'doorstroomcoach' ELSE 'leerplichtambtenaar' END AS rol
+                   FROM ({OPEN_ITEMS})""",
+         fte=f"""SELECT p.period, a.municipality_code, a.role AS rol, a.fte {ASSIGNED}
+                 AND a.role IN ('leerplichtambtenaar', 'doorstroomcoach')""")),))
 
 _add(id="nieuwe_zaken_per_fte", label="Nieuwe zaken en meldingen per fte", section="capaciteit",
      definition="Zaken en meldingen die in het schooljaar begonnen, per gemiddelde fte in het schooljaar; "
@@ -406,8 +420,8 @@ _add(id="nieuwe_zaken_per_fte", label="Nieuwe zaken en meldingen per fte", secti
      numerator="nieuwe zaken en meldingen van die rol", denominator="gemiddelde fte van die rol in het schooljaar",
      period_kind="schooljaar", unit="per fte", legal_basis="Gemeenschappelijke regeling; stap 5 (2013)",
      source="Bron: DUO verzuimregister; RBL zaaksysteem en personeelsoverzicht", breakdowns=("rol",),
-     compute=(Custom(f"""
-        WITH items AS (
+     compute=(Custom(per_fte(
+         items=f"""
             SELECT p.period, r.municipality_code, 'melding:' || r.meldingsnummer AS unit,
                    CASE WHEN r.kind IN ('V4', 'RMC') THEN 'doorstroomcoach' ELSE 'leerplichtambtenaar' END AS rol
             {REPORTS_IN_Y}
@@ -416,30 +430,14 @@ _add(id="nieuwe_zaken_per_fte", label="Nieuwe zaken en meldingen per fte", secti
             FROM periods p JOIN int_cases c ON c.start_date BETWEEN p.start_date AND p.end_date
             UNION ALL
             SELECT p.period, t.municipality_code, 'traject:' || t.traject_id, 'doorstroomcoach'
-            FROM periods p JOIN int_trajectories t ON t.start_date BETWEEN p.start_date AND p.end_date),
-        work AS (SELECT period, CASE WHEN grouping(municipality_code) = 1 THEN 'REGIO' ELSE municipality_code END
-                        AS municipality_code, CASE WHEN grouping(rol) = 1 THEN '' ELSE rol END AS rol,
-                        count(DISTINCT unit) AS n
-                 FROM items GROUP BY GROUPING SETS ((period, municipality_code, rol), (period, rol),
-                                                    (period, municipality_code), (period))),
-        cap AS (SELECT p.period, CASE WHEN grouping(a.municipality_code) = 1 THEN 'REGIO'
-                                      ELSE a.municipality_code END AS municipality_code,
-                       CASE WHEN grouping(a.role) = 1 THEN '' ELSE a.role END AS rol,
-                       sum(a.fte * greatest(0, least(coalesce(a.end_date, p.end_date), p.end_date)
-                                              - greatest(a.start_date, p.start_date) + 1))
-                           / (p.end_date - p.start_date + 1) AS fte
-                FROM periods p JOIN int_staff_assignments a ON {ACTIVE_IN_Y.format(t="a")}
-                 AND a.role IN ('leerplichtambtenaar', 'doorstroomcoach')
-                GROUP BY GROUPING SETS ((p.period, p.start_date, p.end_date, a.municipality_code, a.role),
-                                        (p.period, p.start_date, p.end_date, a.role),
-                                        (p.period, p.start_date, p.end_date, a.municipality_code),
-                                        (p.period, p.start_date, p.end_date))),
-        keys AS (SELECT period, municipality_code, rol FROM work UNION SELECT period, municipality_code, rol FROM cap)
-        SELECT k.period, k.municipality_code, CASE WHEN k.rol = '' THEN '' ELSE 'rol=' || k.rol END,
-               CASE WHEN cap.fte > 0 THEN coalesce(work.n, 0) / cap.fte END, coalesce(work.n, 0),
-               coalesce(cap.fte, 0)
-        FROM keys k LEFT JOIN work USING (period, municipality_code, rol)
-        LEFT JOIN cap USING (period, municipality_code, rol)"""),))
+            FROM periods p JOIN int_trajectories t ON t.start_date BETWEEN p.start_date AND p.end_date""",
+         # the average FTE over the school year: FTE x days active in the year / days in the year
+         fte=f"""SELECT p.period, a.municipality_code, a.role AS rol,
+                        a.fte * greatest(0, least(coalesce(a.end_date, p.end_date), p.end_date)
+                                            - greatest(a.start_date, p.start_date) + 1)
+                            / (p.end_date - p.start_date + 1) AS fte
+                 FROM periods p JOIN int_staff_assignments a ON {ACTIVE_IN_Y.format(t="a")}
+                  AND a.role IN ('leerplichtambtenaar', 'doorstroomcoach')""")),))
 
 _add(id="contactpersoon_dekking", label="Dekking contactpersonen scholen", section="capaciteit",
      definition="Aandeel van de schoolvestigingen in de regio (uit `scholen`, zonder HO) met precies één "
@@ -447,7 +445,7 @@ _add(id="contactpersoon_dekking", label="Dekking contactpersonen scholen", secti
                 "vestigingen zonder (dekking=geen) of met meerdere (dekking=meerdere).",
      numerator="vestigingen met precies één actieve contactpersoon", denominator="vestigingen in de regio",
      period_kind="peildatum", unit="%", legal_basis="Projectvoorstel 2013, stap 2 (één contactpersoon per school)",
-     source="Bron: DUO scholen; RBL contactpersonen", breakdowns=("sector", "dekking"),
+     source="Bron: DUO scholen; RBL contactpersonen", breakdowns=("sector", "dekking"), suppression="none",
      compute=(
          Part("""SELECT p.period, s.municipality_code, s.school_id AS unit, s.sector, n = 1 AS hit,
                         CASE WHEN n = 0 THEN 'geen' WHEN n > 1 THEN 'meerdere' END AS dekking
@@ -596,30 +594,31 @@ REASON_CODE = """CASE WHEN reason LIKE 'verplicht veld%' THEN 'leeg_veld'
     WHEN reason LIKE 'woont buiten de regio%' THEN 'buiten_regio' ELSE 'overig' END"""
 
 _add(id="laadhistorie", label="Laadhistorie", section="data",
-     definition="Per gepubliceerde lading tot en met de peildatum (lading=N): regels gelezen, en geladen, "
-                "bijgewerkt en afgekeurd (maat=...). Bestanden, controlegetallen en duur staan op de pagina Data.",
+     definition="Per gepubliceerde lading met een laaddatum tot en met de peildatum (lading=N): regels "
+                "gelezen, en geladen, bijgewerkt en afgekeurd (maat=...). Bestanden, controlegetallen en duur "
+                "staan op de pagina Data.",
      numerator="regels", denominator="–", period_kind="peildatum", unit="aantal",
      legal_basis="AVG art. 5 (juistheid, verantwoording)", source="Bron: RBL Monitor", breakdowns=("lading", "maat"),
-     decimals=0,
+     decimals=0, suppression="internal",
      compute=(Custom("""
         SELECT p.period, 'REGIO', 'lading=' || h.load_id || m.suffix,
                CASE m.suffix WHEN '' THEN h.rows_read WHEN ';maat=geladen' THEN h.rows_loaded
                     WHEN ';maat=bijgewerkt' THEN h.rows_updated ELSE h.rows_rejected END, NULL, NULL
-        FROM periods p JOIN load_history h ON h.finished_at::DATE <= p.start_date,
+        FROM periods p JOIN load_history h ON h.load_date <= p.start_date,
              (SELECT unnest(['', ';maat=geladen', ';maat=bijgewerkt', ';maat=afgekeurd']) AS suffix) m"""),))
 
 _add(id="afgekeurde_regels", label="Afgekeurde regels", section="data",
-     definition="Afgekeurde regels van de laatste lading van elk bestand (tot en met de peildatum), per bron en "
-                "reden (bron=...;reden=leeg_veld, bsn_ongeldig, onleesbare_datum, datum_na_laaddatum, "
+     definition="Afgekeurde regels van de laatste lading van elk bestand (laaddatum tot en met de peildatum), "
+                "per bron en reden (bron=...;reden=leeg_veld, bsn_ongeldig, onleesbare_datum, datum_na_laaddatum, "
                 "einde_voor_begin, ongeldige_code, ongeldig_getal, onbekende_gemeente, buiten_regio). Bestand en "
                 "regelnummer staan op de pagina Data; nooit het BSN.",
      numerator="afgekeurde regels", denominator="–", period_kind="peildatum", unit="aantal",
      legal_basis="AVG art. 5 (juistheid)", source="Bron: RBL Monitor", breakdowns=("bron", "reden"),
-     headline=True, decimals=0,
+     headline=True, decimals=0, suppression="internal",
      compute=(Custom(f"""
         WITH latest AS (SELECT p.period, f.file, max(f.load_id) AS load_id
                         FROM periods p JOIN load_files f ON true
-                        JOIN load_history h ON h.load_id = f.load_id AND h.finished_at::DATE <= p.start_date
+                        JOIN load_history h ON h.load_id = f.load_id AND h.load_date <= p.start_date
                         GROUP BY ALL),
         r AS (SELECT l.period, j.source, {REASON_CODE} AS code
               FROM latest l JOIN load_rejects j ON j.load_id = l.load_id AND j.file = l.file)
@@ -628,34 +627,40 @@ _add(id="afgekeurde_regels", label="Afgekeurde regels", section="data",
         SELECT period, 'REGIO', 'bron=' || source || ';reden=' || code, count(*), NULL, NULL FROM r GROUP BY ALL"""),))
 
 _add(id="actualiteit", label="Actualiteit van de bronnen (dagen)", section="data",
-     definition="Per bron (bron=...) het aantal dagen tussen de nieuwste datum in haar gegevens en de peildatum; "
-                "een waarschuwing (waarschuwing=ja) boven de drempel (standaard 45 dagen).",
+     definition="Per bron (bron=...) het aantal dagen tussen de nieuwste datum in haar gegevens (niet na de "
+                "peildatum) en de peildatum; een waarschuwing (waarschuwing=ja) boven de drempel (standaard 45 "
+                "dagen). Personen en scholen hebben geen eigen datum en staan er niet in.",
      numerator="–", denominator="–", period_kind="peildatum", unit="dagen",
      legal_basis="AVG art. 5 (juistheid)", source="Bron: RBL Monitor", breakdowns=("bron", "waarschuwing"),
-     decimals=0,
+     decimals=0, suppression="internal",
      compute=(Custom("""
-        WITH newest AS (
-            SELECT 'verzuimmeldingen' AS source, max(melddatum) AS d FROM stg_verzuimmeldingen
-            UNION ALL SELECT 'zaken', max(startdatum) FROM stg_zaken
-            UNION ALL SELECT 'acties', max(datum) FROM stg_acties
-            UNION ALL SELECT 'trajecten', max(startdatum) FROM stg_trajecten
-            UNION ALL SELECT 'vrijstellingen', max(coalesce(aanvraagdatum, begindatum)) FROM stg_vrijstellingen
-            UNION ALL SELECT 'inschrijvingen', max(datum_inschrijving) FROM stg_inschrijvingen
-            UNION ALL SELECT 'bevolking', max(peildatum) FROM stg_bevolking
-            UNION ALL SELECT 'medewerkers', max(begindatum) FROM stg_medewerkers
-            UNION ALL SELECT 'vsv', max(make_date(CAST(right(teljaar, 4) AS INTEGER), 9, 30)) FROM stg_vsv)
-        SELECT p.period, 'REGIO', 'bron=' || n.source, p.start_date - n.d, NULL, NULL
-        FROM periods p JOIN newest n ON n.d IS NOT NULL
+        WITH dated AS (
+            SELECT 'verzuimmeldingen' AS source, melddatum AS d FROM stg_verzuimmeldingen
+            UNION ALL SELECT 'zaken', startdatum FROM stg_zaken
+            UNION ALL SELECT 'acties', datum FROM stg_acties
+            UNION ALL SELECT 'trajecten', startdatum FROM stg_trajecten
+            UNION ALL SELECT 'vrijstellingen', coalesce(aanvraagdatum, begindatum) FROM stg_vrijstellingen
+            UNION ALL SELECT 'inschrijvingen', datum_inschrijving FROM stg_inschrijvingen
+            UNION ALL SELECT 'bevolking', peildatum FROM stg_bevolking
+            UNION ALL SELECT 'medewerkers', begindatum FROM stg_medewerkers
+            UNION ALL SELECT 'contactpersonen', begindatum FROM stg_contactpersonen
+            UNION ALL SELECT 'vsv', make_date(CAST(right(teljaar, 4) AS INTEGER), 9, 30) FROM stg_vsv
+            UNION ALL SELECT 'startpopulatie', make_date(CAST(left(teljaar, 4) AS INTEGER), 10, 1)
+                      FROM stg_startpopulatie),
+        newest AS (  -- never a date after the reference date (planned assignments lie in the future)
+            SELECT p.period, d.source, p.start_date - max(d.d) AS days
+            FROM periods p JOIN dated d ON d.d <= p.start_date GROUP BY p.period, p.start_date, d.source)
+        SELECT period, 'REGIO', 'bron=' || source, days, NULL, NULL FROM newest
         UNION ALL
-        SELECT p.period, 'REGIO', 'bron=' || n.source || ';waarschuwing=ja', p.start_date - n.d, NULL, NULL
-        FROM periods p JOIN newest n ON p.start_date - n.d > {{actualiteit_dagen}}"""),))
+        SELECT period, 'REGIO', 'bron=' || source || ';waarschuwing=ja', days, NULL, NULL FROM newest
+        WHERE days > {{actualiteit_dagen}}"""),))
 
 _add(id="open_zonder_status", label="Meldingen zonder status", section="data",
-     definition="Meldingen die op de peildatum nog de status geregistreerd (R) hebben, meer dan N werkdagen "
-                "(standaard 10) na de melddatum.",
-     numerator="meldingen met status R ouder dan N werkdagen", denominator="–",
+     definition="Meldingen die op de peildatum nog de status geregistreerd (R) hebben terwijl er sinds de "
+                "melddatum N werkdagen of meer (standaard 10) verstreken zijn.",
+     numerator="meldingen met status R, N werkdagen of meer na de melddatum", denominator="–",
      period_kind="peildatum", unit="aantal", legal_basis=f"{LPW} art. 16 en 21a", source="Bron: DUO verzuimregister",
-     decimals=0,
+     decimals=0, suppression="internal",
      compute=(Part("""SELECT p.period, r.municipality_code, r.meldingsnummer AS unit
                       FROM periods p JOIN int_reports r ON r.status = 'R' AND r.report_date <= p.start_date
-                       AND working_days(r.report_date, p.start_date) > {{zonder_status_werkdagen}}"""),))
+                       AND working_days(r.report_date, p.start_date) >= {{zonder_status_werkdagen}}"""),))

@@ -36,6 +36,9 @@ class Kpi:
     breakdowns: tuple[str, ...] = ()  # breakdown keys besides municipality
     headline: bool = False  # the main figure of its section on the overview page
     decimals: int = 1
+    # small-number suppression (warehouse.suppression): "count", "rate", "none" or "internal"; empty = from the
+    # unit (aantal -> count; fte, euro, inwoners per fte -> none; anything else -> rate)
+    suppression: str = ""
     compute: object = field(default=None, compare=False, repr=False)  # warehouse.kpi_sql part(s)
 
 
