@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.kpi_engine import compute
+from warehouse.kpi_engine import rows_sql
 from warehouse.settings import load_settings
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -38,13 +38,19 @@ def _default_municipalities(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def standard_periods(con: duckdb.DuckDBPyConnection, load_date: date) -> dict[str, list[str]]:
-    """The periods precomputed for the pages: every school year with data up to the load date,
-    every count year and budget year loaded, and 1 October of each school year plus the load date."""
+    """The periods precomputed for the pages: every school year with reports, cases or trajectories up to
+    the load date (and population, where any is loaded), every count year and budget year loaded, and
+    1 October of each of those school years plus the load date."""
+    # school years with events up to the load date; where population is loaded, only those it covers
     school_years = [r[0] for r in con.execute("""
-        SELECT DISTINCT school_year_of(d) FROM (
-            SELECT report_date AS d FROM int_reports UNION ALL SELECT start_date FROM int_cases
-            UNION ALL SELECT start_date FROM int_trajectories UNION ALL SELECT start_date FROM int_exemptions)
-        WHERE d <= ? ORDER BY 1""", [load_date]).fetchall()]
+        WITH events AS (
+            SELECT DISTINCT school_year_of(d) AS sy FROM (
+                SELECT report_date AS d FROM int_reports UNION ALL SELECT start_date FROM int_cases
+                UNION ALL SELECT start_date FROM int_trajectories)
+            WHERE d <= ?),
+        counted AS (SELECT DISTINCT school_year_of(peildatum) AS sy FROM int_population)
+        SELECT sy FROM events WHERE sy IN (SELECT sy FROM counted) OR NOT EXISTS (SELECT 1 FROM counted)
+        ORDER BY 1""", [load_date]).fetchall()]
     count_years = [r[0] for r in con.execute(
         "SELECT DISTINCT count_year FROM int_start_population UNION SELECT DISTINCT count_year FROM int_vsv "
         "ORDER BY 1").fetchall()]
@@ -64,9 +70,8 @@ def build_marts(con: duckdb.DuckDBPyConnection, load_date: date) -> None:
     con.executemany("INSERT INTO mart_periods VALUES (?, ?)", [(k, p) for k, ps in periods.items() for p in ps])
     con.execute("""CREATE TABLE mart_kpi_values (kpi_id VARCHAR, period VARCHAR, municipality_code VARCHAR,
                    breakdown VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE)""")
-    for kind, kind_periods in periods.items():
-        kpis = [k for k in KPIS.values() if k.period_kind == kind]
-        if kind_periods and kpis:
-            rows = compute(con, kpis, kind, kind_periods, settings)
-            con.executemany("INSERT INTO mart_kpi_values VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    for kpi in KPIS.values():  # straight from SQL into the mart: no rows through Python
+        kind_periods = periods[kpi.period_kind]
+        if kind_periods:
+            con.execute(f"INSERT INTO mart_kpi_values {rows_sql(kpi, kpi.period_kind, kind_periods, settings)}")
     con.execute("CREATE TABLE mart_meta AS SELECT ? AS load_date", [load_date])

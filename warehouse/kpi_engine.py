@@ -199,15 +199,20 @@ def kpi_sql(parts: tuple, kind: str, periods: list[str], settings: Settings) -> 
             + " UNION ALL ".join(bodies))
 
 
+def rows_sql(kpi, kind: str, periods: list[str], settings: Settings) -> str:
+    """One KPI over the given periods as SQL with the output columns, `kpi_id` first."""
+    if kpi.period_kind != kind:
+        raise ValueError(f"{kpi.id} is a {kpi.period_kind} figure, not {kind}")
+    sql = kpi_sql(kpi.compute, kind, periods, settings)
+    return f"SELECT '{kpi.id}' AS kpi_id, * FROM ({sql})"
+
+
 def compute(con, kpis: list, kind: str, periods: list[str], settings: Settings) -> list[tuple]:
     """Rows (kpi_id, period, municipality_code, breakdown, value, numerator, denominator)."""
     rows: list[tuple] = []
     for kpi in kpis:
-        if kpi.period_kind != kind:
-            raise ValueError(f"{kpi.id} is a {kpi.period_kind} figure, not {kind}")
-        sql = kpi_sql(kpi.compute, kind, periods, settings)
-        rows.extend((kpi.id, *r) for r in con.execute(
-            f"SELECT * FROM ({sql}) ORDER BY period, municipality_code, breakdown").fetchall())
+        rows.extend(con.execute(f"SELECT * FROM ({rows_sql(kpi, kind, periods, settings)}) "
+                                "ORDER BY period, municipality_code, breakdown").fetchall())
     return rows
 
 
