@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -99,8 +100,14 @@ def discover(source_dir: Path) -> tuple[list[tuple[Path, Source, dict[str, str]]
                               "Laat de bestandsnaam beginnen met een bronnaam (bijv. verzuimmeldingen_2024-03.csv, "
                               "zie docs/sources.md) of haal het bestand uit de map")
         found.append((path, *match))
-    found.sort(key=lambda item: (LOAD_ORDER.index(item[1].name), item[0].name))
+    found.sort(key=lambda item: (LOAD_ORDER.index(item[1].name), reading_order(item[0].name)))
     return found, notes
+
+
+def reading_order(name: str) -> str:
+    """Files of one source load as a person reads their names: `Verzuimmeldingen 2016-2017.csv` after
+    `verzuimmeldingen_2015-2016.csv`, whatever the case or the separators."""
+    return re.sub(r"[\s_\-.]+", "_", name.lower())
 
 
 class Loader:

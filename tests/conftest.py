@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,8 @@ def demo_load(demo_sources: Path, tmp_path_factory: pytest.TempPathFactory, pseu
     from etl.load import run_load
 
     wh_dir = tmp_path_factory.mktemp("warehouse")
-    result = run_load(demo_sources, wh_dir, report_path=wh_dir.parent / "demo_report.csv", quiet=True)
+    result = run_load(demo_sources, wh_dir, report_path=wh_dir.parent / "demo_report.csv", quiet=True,
+                      load_date=date(2025, 11, 15))  # as `make run` does: the day the demo was "exported"
     assert result.published, result.message
     return wh_dir, result
 

@@ -204,7 +204,9 @@ def rows_sql(kpi, kind: str, periods: list[str], settings: Settings) -> str:
     if kpi.period_kind != kind:
         raise ValueError(f"{kpi.id} is a {kpi.period_kind} figure, not {kind}")
     sql = kpi_sql(kpi.compute, kind, periods, settings)
-    return f"SELECT '{kpi.id}' AS kpi_id, * FROM ({sql})"
+    # rounded to 9 decimals: parallel float sums differ in the last bit from run to run, figures must not
+    return (f"SELECT '{kpi.id}' AS kpi_id, period, municipality_code, breakdown, round(value, 9) AS value, "
+            f"round(numerator, 9) AS numerator, round(denominator, 9) AS denominator FROM ({sql})")
 
 
 def compute(con, kpis: list, kind: str, periods: list[str], settings: Settings) -> list[tuple]:

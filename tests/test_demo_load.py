@@ -1,0 +1,109 @@
+"""The seeded demo folder, loaded once: every row accounted for, every deliberate bad row rejected for
+its reason at its line, no input BSN anywhere, the same figures after a second load, and the overview
+in Chromium showing the region's figures."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import start_and_login
+from tests.etl_helpers import load
+from warehouse.cli import kpi_rows
+from warehouse.connection import Warehouse
+
+# the generator's reason codes (docs/demo.md) and the start of our reasons (docs/sources.md)
+REASONS = {"required_empty": "verplicht veld", "bsn_elfproef": "BSN voldoet niet aan de elfproef",
+           "date_unreadable": "onleesbare datum", "date_future": "ligt na de laaddatum",
+           "end_before_start": "ligt voor", "code_unknown": "onbekende", "fte_range": "fte ",
+           "outside_region": "woont buiten de regio"}
+
+
+@pytest.fixture(scope="module")
+def manifest(demo_sources: Path) -> dict:
+    return json.loads((demo_sources / "demo_manifest.json").read_text())
+
+
+def test_every_row_of_every_demo_file_is_accounted_for(demo_load) -> None:
+    _, result = demo_load
+    assert result.published and len(result.files) > 40
+    for f in result.files:
+        assert f.read == f.loaded + f.updated + f.rejected, f.name
+
+
+def test_the_deliberate_bad_rows_and_only_those_are_rejected(demo_load, manifest) -> None:
+    _, result = demo_load
+    expected = sorted((b["file"], b["line"], b["reason_code"]) for b in manifest["bad_rows"])
+    got = sorted((file, line) for file, line, _, _ in result.rejects)
+    assert got == [(f, line) for f, line, _ in expected]
+    by_place = {(file, line): reason for file, line, _, reason in result.rejects}
+    for file, line, code in expected:
+        assert REASONS[code] in by_place[(file, line)], (file, line, by_place[(file, line)])
+    assert {code for _, _, code in expected} == set(REASONS)  # every reason occurs
+
+
+def test_redelivered_reports_count_as_updates(demo_load, manifest) -> None:
+    _, result = demo_load
+    updated = {f.name: f.updated for f in result.files}
+    for name, count in manifest["duplicates"].items():
+        assert updated[name] == count, name
+
+
+def test_no_input_bsn_appears_in_the_warehouse_the_report_or_the_logs(demo_sources, demo_load) -> None:
+    wh, _ = demo_load
+    from etl.pseudonym import elfproef
+
+    # every BSN of the input: the demo's start with 9 and pass the eleven test (docs/demo.md)
+    numbers = set()
+    for path in demo_sources.iterdir():
+        if path.suffix == ".csv":
+            tokens = re.findall(rb"(?<!\d)9\d{8}(?!\d)", path.read_bytes())
+            numbers |= {t for t in tokens if elfproef(t.decode())}
+    assert len(numbers) > 1000  # the demo really has persons
+    stored = [p for p in wh.rglob("*") if p.is_file()] + [wh.parent / "demo_report.csv"]
+    for path in stored:
+        found = set(re.findall(rb"(?<!\d)\d{9}(?!\d)", path.read_bytes())) & numbers
+        assert not found, f"{len(found)} input numbers in {path.name}"
+
+
+def test_loading_the_demo_twice_changes_no_figure(demo_sources, demo_load, tmp_path) -> None:
+    wh, _ = demo_load
+    copy = tmp_path / "wh"
+    shutil.copytree(wh, copy)
+    before = kpi_rows(Warehouse(copy), "2023-2024", None)
+    again = load(demo_sources, copy)
+    # new keys the second time are only rows that retention removed after the first load (enrolments and
+    # exemptions that ended before August 2015, persons who aged out): they come and go again
+    assert again.published
+    assert {f.source for f in again.files if f.loaded} <= {"personen", "inschrijvingen", "vrijstellingen"}
+    assert kpi_rows(Warehouse(copy), "2023-2024", None) == before
+
+
+def test_demo_magnitudes_look_like_the_region(demo_warehouse) -> None:
+    rows = {(r[0], r[2], r[3]): r[4] for r in kpi_rows(Warehouse(demo_warehouse), "2023-2024", None)}
+    assert 15 <= rows[("relatief_verzuim_per_1000", "REGIO", "")] <= 35
+    assert 2 <= rows[("absoluut_verzuim_per_1000", "REGIO", "")] <= 8
+    assert 1 <= rows[("vsv_percentage", "REGIO", "")] <= 3
+    assert len({gm for (_, gm, _) in rows} - {"REGIO"}) == 16
+
+
+@pytest.mark.browser
+def test_the_overview_shows_the_regions_demo_figures(dash_duo, demo_warehouse) -> None:
+    from app import create_app
+    from pages import _format as fmt
+    from warehouse import queries
+
+    wh = Warehouse(demo_warehouse)
+    latest = queries.periods(wh, "schooljaar")[-1]
+    value = queries.kpi_values(wh, ["relatief_verzuim_per_1000"], [latest], "REGIO")["value"].iloc[0]
+    start_and_login(dash_duo, create_app(demo_warehouse), "coordinator")
+    dash_duo.wait_for_text_to_equal("h1", "Overzicht Regio West-Brabant")
+    dash_duo.wait_for_text_to_equal("#kpi-relatief_verzuim_per_1000 .kpi-value", fmt.number(value, 1))
+    dash_duo.wait_for_contains_text("#kpi-vsv_percentage .kpi-value", "%")
+    dash_duo.wait_for_contains_text("#kpi-kostenverdeling .kpi-value", "€")
+    assert dash_duo.find_element(".rbl-data-date").text == "Gegevens van 15-11-2025"
+    assert dash_duo.get_logs() == []
