@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 
 NONE = -10**6  # a missing date
-FIRST_YEAR, LAST_YEAR = 1980, 2045
+FIRST_YEAR, LAST_YEAR = 1980, 2060
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -53,7 +53,8 @@ def _table(style: str) -> np.ndarray:
     if style not in _TABLES:
         pattern = _STYLES[style]
         _TABLES[style] = np.array(
-            [pattern.format(y=y, m=m, d=d) for y, m, d in zip(YEAR.tolist(), MONTH.tolist(), DOM.tolist())],
+            [pattern.format(y=y, m=m, d=d)
+             for y, m, d in zip(YEAR.tolist(), MONTH.tolist(), DOM.tolist(), strict=True)],
             dtype=object)
     return _TABLES[style]
 
@@ -133,3 +134,8 @@ def add_workdays(days: np.ndarray, n: np.ndarray | int) -> np.ndarray:
 def school_year_of(days: np.ndarray) -> np.ndarray:
     """First calendar year of the school year (1 August to 31 July) holding each day."""
     return year_of(days) - (MONTH[_idx(days)] < 8)
+
+
+def first_of_next_month(days: np.ndarray) -> np.ndarray:
+    months = np.asarray(days, dtype=np.int64).astype("M8[D]").astype("M8[M]") + 1
+    return months.astype("M8[D]").astype(np.int64)

@@ -169,7 +169,8 @@ def load_schools(ref: Path) -> tuple[pd.DataFrame, Schools, Municipalities]:
     for k, (brin, vest, name, sector, code, place) in enumerate(_GENERATED):
         m = munis.index(code)
         pc4 = munis.postcodes[m][k % len(munis.postcodes[m])]
-        _append(rows, brin, vest, name, sector, code, f"{pc4}{'MBVA'[k % 2 * 2:k % 2 * 2 + 2]}", place,
+        letters = "VA" if sector == "VAVO" else "MB"
+        _append(rows, brin, vest, name, sector, code, f"{pc4}{letters}", place,
                 f"Demolaan {10 + k}", munis.lon[m] + 0.004 * (k % 3), munis.lat[m] - 0.003 * (k % 2),
                 True, False)
     for brin, vest, name, sector, code, place, lon, lat, belgian in _OUTSIDE:
@@ -230,6 +231,7 @@ class Population:
     rows_sex: np.ndarray  # 0 = M, 1 = V
     rows_count: np.ndarray
     current: np.ndarray  # [16 municipalities, years 2015..2025, age 0..30, sex]; Altena summed before 2019
+    youth_share: np.ndarray  # each municipality's share of the region's 5-17 year olds (unscaled, 2024)
 
 
 def _cbs_totals(ref: Path) -> dict[str, dict[int, float]]:
@@ -238,8 +240,9 @@ def _cbs_totals(ref: Path) -> dict[str, dict[int, float]]:
     cbs = cbs[cbs["geslacht_code"] == "T001038"]
     totals: dict[str, dict[int, float]] = {}
     for code, grp in cbs.groupby("gemeente_code"):
-        series = dict(zip(grp["jaar"].astype(int), grp["PopulationOn1January_1"].astype(float)))
-        dec31 = dict(zip(grp["jaar"].astype(int), grp["PopulationOn31December_20"].astype(float)))
+        years = grp["jaar"].astype(int)
+        series = dict(zip(years, grp["PopulationOn1January_1"].astype(float), strict=True))
+        dec31 = dict(zip(years, grp["PopulationOn31December_20"].astype(float), strict=True))
         if 2023 in series:  # still exists: 1 January 2024 is 31 December 2023; 2025 extrapolated
             series[2024] = dec31[2023]
             series[2025] = series[2024] * series[2024] / series[2023]
@@ -258,6 +261,7 @@ def load_population(ref: Path, munis: Municipalities, scale: float) -> Populatio
         shape[code] = _single_ages(band_totals)[:MAX_AGE + 1] / totals[code][2020]
     out: dict[str, list] = {"code": [], "year": [], "age": [], "sex": [], "count": []}
     current = np.zeros((munis.n, len(POP_YEARS), MAX_AGE + 1, 2), dtype=np.int64)
+    youth = np.array([shape[c][5:18].sum() * totals[c][2024] for c in munis.codes[:munis.n]])
     ages = np.repeat(np.arange(MAX_AGE + 1), 2)
     sexes = np.tile([0, 1], MAX_AGE + 1)
     for yi, year in enumerate(POP_YEARS):
@@ -268,7 +272,7 @@ def load_population(ref: Path, munis: Municipalities, scale: float) -> Populatio
                 parts = [(m, totals[code][year])]
             for code_idx, total in parts:
                 expected = shape[code][:, None] * total * np.stack([sex_share, 1 - sex_share], axis=1)
-                counts = largest_remainder(expected.ravel(), int(round(expected.sum() * scale)))
+                counts = largest_remainder(expected.ravel(), round(expected.sum() * scale))
                 out["code"].append(np.full(counts.size, code_idx))
                 out["year"].append(np.full(counts.size, year))
                 out["age"].append(ages)
@@ -276,4 +280,5 @@ def load_population(ref: Path, munis: Municipalities, scale: float) -> Populatio
                 out["count"].append(counts)
                 current[m, yi] += counts.reshape(MAX_AGE + 1, 2)
     cat = {k: np.concatenate(v) for k, v in out.items()}
-    return Population(cat["code"], cat["year"], cat["age"], cat["sex"], cat["count"], current)
+    return Population(cat["code"], cat["year"], cat["age"], cat["sex"], cat["count"], current,
+                      youth / youth.sum())
