@@ -40,6 +40,10 @@ def reference_dir() -> Path:
             raise SystemExit(f"RBL_REFERENCE_DIR={env} does not hold the reference CSVs "
                              "(gemeenten_west_brabant.csv missing).")
         return path
+    # shipped with the product (public CBS/DUO data, provenance in its README), so a clone needs nothing else
+    packaged = Path(__file__).resolve().parent / "reference_data"
+    if (packaged / "gemeenten_west_brabant.csv").is_file():
+        return packaged
     for folder in (PROJECT_ROOT, *PROJECT_ROOT.parents):
         path = folder / "shared" / "data" / "reference"
         if (path / "gemeenten_west_brabant.csv").is_file():
