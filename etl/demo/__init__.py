@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from . import dates as D
-from .absence import build_actions, build_cases, build_reports
+from .absence import build_actions, build_cases, build_reports, close_for_deaths
 from .careers import build_careers, cut_spells, split_for_absence
 from .exemptions import build_exemptions
 from .files_base import (
@@ -71,6 +71,10 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, scale: float = DEFAULT_SCA
     muni_factor = np.clip(rng.lognormal(0.0, 0.15, munis.n), 0.88, 1.3)
     muni_factor /= 1 - np.array([BELGIAN_SHARE.get(c, 0.0) for c in munis.codes[:munis.n]])
     reports = build_reports(rng, spells, people, schools, staff, muni_factor)
+    exempt = np.zeros(len(people), dtype=bool)
+    exempt[exemptions.pid] = True
+    close_for_deaths(rng, reports, people, exempt)
+    spells = cut_spells(spells, people.died)
     cases = build_cases(rng, reports, gaps, careers.leavers_pid, careers.leavers_date, exemptions, spells,
                         people, staff)
     actions = build_actions(rng, reports, cases, people)

@@ -171,6 +171,20 @@ def _report_life(rng: np.random.Generator, pid: np.ndarray, school: np.ndarray, 
                    end_absence=end_abs, hours=hours, number=number)
 
 
+def close_for_deaths(rng: np.random.Generator, reports: Reports, people: People, exempt: np.ndarray) -> None:
+    """A few pupils die while a report is open (closing reason 5): rare, but every reason occurs.
+    Takes each chosen person's last report, so nothing of theirs is reported after the death."""
+    last = len(reports) - 1 - np.unique(reports.pid[::-1], return_index=True)[1]
+    pid = reports.pid[last]
+    a = D.age(people.birth[pid], reports.date[last])
+    ok = ((reports.status[last] == "G") & (reports.closing[last] - reports.date[last] > 3) & (a >= 12)
+          & (people.died[pid] == D.NONE) & ~exempt[pid] & ~people.belgian[pid] & ~people.travelling[pid])
+    candidates = last[ok]
+    chosen = rng.choice(candidates, size=min(len(reports) // 15000 + 1, candidates.size), replace=False)
+    reports.reason[chosen] = 5
+    people.died[reports.pid[chosen]] = reports.closing[chosen] - rng.integers(1, 3, chosen.size)
+
+
 def _absence_period(rng: np.random.Generator, kind: np.ndarray, date: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = kind.size
