@@ -33,7 +33,7 @@ from etl.sources import LOAD_ORDER, SOURCES, Source, source_for_filename
 from etl.validate import Context, municipality_code, parse
 from warehouse.build import build_models
 from warehouse.checks import InvariantFailed, check_invariants
-from warehouse.connection import database_path
+from warehouse.connection import database_path, sql_path
 from warehouse.settings import load_settings
 
 SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal": "DOUBLE", "bool": "BOOLEAN"}
@@ -119,7 +119,7 @@ class Loader:
         self.work = duckdb.connect()
         self.has_old = self.published.exists()
         if self.has_old:
-            self.work.execute(f"ATTACH '{self.published}' AS old (READ_ONLY)")
+            self.work.execute(f"ATTACH {sql_path(self.published)} AS old (READ_ONLY)")
         self.load_id = self._next_load_id()
         self.ctx = Context(load_date)
         for source in SOURCES:
@@ -244,7 +244,7 @@ class Loader:
         return counts
 
     def build(self, build_path: Path, history: dict) -> None:
-        self.work.execute(f"ATTACH '{build_path}' AS nw")
+        self.work.execute(f"ATTACH {sql_path(build_path)} AS nw")
         for source in SOURCES:
             self._merge_source(source)
         settings = load_settings()
@@ -352,7 +352,7 @@ def _export_facts(build_path: Path, facts_tmp: Path) -> None:
     con = duckdb.connect(str(build_path), read_only=True)
     try:
         for table in PARQUET_MODELS:
-            con.execute(f"COPY {table} TO '{facts_tmp / (table + '.parquet')}' (FORMAT parquet)")
+            con.execute(f"COPY {table} TO {sql_path(facts_tmp / (table + '.parquet'))} (FORMAT parquet)")
     finally:
         con.close()
 

@@ -148,3 +148,9 @@ def test_retention_removes_old_person_rows_and_keeps_their_figures(tmp_path: Pat
                      "WHERE kpi_id = 'relatief_verzuim_per_1000' AND period = '2023-2024' "
                      "AND municipality_code = 'GM0758' ORDER BY breakdown")
     assert [(b, v, n, d) for _, _, g, b, v, n, d in before if g == "GM0758"] == kept
+
+
+def test_a_warehouse_folder_with_a_quote_in_its_name(tmp_path: Path) -> None:
+    wh = tmp_path / "o'neill wh"
+    assert load(write_files(tmp_path / "src", FILES), wh).published
+    assert len(figures(wh)) > 0

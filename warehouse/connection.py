@@ -23,6 +23,11 @@ class WarehouseMissing(RuntimeError):
     """No warehouse has been published in this folder yet."""
 
 
+def sql_path(path: str | os.PathLike[str]) -> str:
+    """A file path as a SQL string literal (DuckDB's ATTACH and COPY take no parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def database_path(warehouse_dir: str | os.PathLike[str]) -> Path:
     return Path(warehouse_dir) / DB_FILENAME
 
@@ -60,7 +65,7 @@ class Warehouse:
                 if self._con is not None:
                     self._con.close()
                 con = duckdb.connect()
-                con.execute(f"ATTACH '{self.path}' AS wh (READ_ONLY)")
+                con.execute(f"ATTACH {sql_path(self.path)} AS wh (READ_ONLY)")
                 con.execute("USE wh")
                 self._con, self._stamp = con, stamp
             return self._con
