@@ -29,7 +29,7 @@ import pyarrow as pa
 from etl.pseudonym import Pseudonymiser
 from etl.read import DATA_SUFFIXES, FileRefused, RawFile, read_file
 from etl.retention import apply_retention, cutoff
-from etl.sources import LOAD_ORDER, SOURCES, Source, source_for_filename
+from etl.sources import LOAD_ORDER, SOURCES, Field, Source, source_for_filename
 from etl.validate import Context, municipality_code, parse
 from warehouse.build import build_models
 from warehouse.checks import InvariantFailed, check_invariants
@@ -142,16 +142,16 @@ class Loader:
         if rows:
             self.ctx.participating = dict(rows)
 
-    def add_file(self, raw: RawFile, file_index: int) -> tuple[int, list[tuple[str, int, str, str]]]:
-        """Validate one file's rows into new_<source>; returns (accepted, rejects)."""
+    def add_file(self, raw: RawFile, file_index: int) -> list[tuple[str, int, str, str]]:
+        """Validate one file's rows into new_<source>; returns its rejects (file, line, source, reason)."""
         source = raw.source
         self._register_raw(raw)
-        reason_parts, selects = [], []
+        reason_parts = []
         for f in source.fields:
             if f.kind == "person":
                 reason_parts.append("r._person_error")
                 continue
-            self._register_mapping(raw, f.name, f)
+            self._register_mapping(raw, f)
             reason_parts.append(f"m_{f.name}.err")
         joins = " ".join(f"LEFT JOIN map_{n} m_{n} ON m_{n}.raw IS NOT DISTINCT FROM r.{n}"
                          for n in raw.columns)
@@ -174,7 +174,7 @@ class Loader:
             FROM checked WHERE reason IS NULL""", [raw.path.name])
         if source.name == "gemeenten":
             self._refresh_municipalities()
-        return raw.rows_read - len(rejects), [(raw.path.name, line, source.name, r) for line, r in rejects]
+        return [(raw.path.name, line, source.name, r) for line, r in rejects]
 
     def _register_raw(self, raw: RawFile) -> None:
         arrays = {"_line": pa.array(raw.lines, pa.int32())}
@@ -184,13 +184,14 @@ class Loader:
         arrays["_person_error"] = pa.array(raw.person_errors or [None] * n, pa.string())
         self.work.register("raw_file", pa.table(arrays))
 
-    def _register_mapping(self, raw: RawFile, name: str, f) -> None:
-        distinct = set(raw.columns[name])
+    def _register_mapping(self, raw: RawFile, f: Field) -> None:
+        """Parse each distinct raw value of a column once; rows join the result back in SQL."""
+        distinct = set(raw.columns[f.name])
         parsed = [(v, *parse(f, v, self.ctx)) for v in distinct]
         table = pa.table({"raw": pa.array([p[0] for p in parsed], pa.string()),
                           "val": pa.array([p[1] for p in parsed], pa.string()),
                           "err": pa.array([p[2] for p in parsed], pa.string())})
-        self.work.register(f"map_{name}", table)
+        self.work.register(f"map_{f.name}", table)
 
     def _register_delivered_codes(self, raw: RawFile) -> None:
         distinct = [v for v in set(raw.columns["gemeente_code"]) if v]
@@ -407,11 +408,12 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
         for index, (path, source, implied) in enumerate(files):
             say(f"[{index + 1}/{len(files)}] {path.name} ({source.name}) ...")
             raw = read_file(path, source, implied, Pseudonymiser())
-            _, file_rejects = loader.add_file(raw, index)
+            file_rejects = loader.add_file(raw, index)
             reports.append(FileReport(path.name, source.name, _checksum(path), raw.rows_read,
                                       rejected=len(file_rejects)))
             rejects.extend(file_rejects)
-        loader.work.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?)", rejects) if rejects else None
+        if rejects:
+            loader.work.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?)", rejects)
         counts = loader.merge_counts()
         for fr in reports:
             fr.loaded, fr.updated = counts.get(fr.name, (0, 0))
