@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 import dash
 from dash import html
 from dash.exceptions import PreventUpdate
-from flask import Flask, Response, abort, has_request_context, jsonify, redirect, request, session
+from flask import Flask, Response, abort, g, has_request_context, jsonify, redirect, request, session
 
 from access import store
 from access.auth import authenticator
@@ -35,11 +35,15 @@ CALLBACK_ROLES: dict[str, tuple[str, ...]] = {}
 
 
 def current_viewer() -> Viewer | None:
-    """The logged-in person of this request, re-read from the store (a removed account is out at once)."""
-    username = session.get("user")
-    if not username:
-        return None
-    account = store.get_account(username)
+    """The logged-in person of this request, read from the store once per request (so a removed
+    account is out at its next request)."""
+    if "rbl_viewer" not in g:
+        g.rbl_viewer = _viewer_from_store(session.get("user"))
+    return g.rbl_viewer
+
+
+def _viewer_from_store(username: str | None) -> Viewer | None:
+    account = store.get_account(username) if username else None
     if account is None or not account.active:
         return None
     return Viewer(account.username, account.role, account.municipalities)
