@@ -286,3 +286,12 @@ def test_opening_a_person_level_page_is_audited_without_its_content(tmp_path, mo
     entries = [r for r in store.audit_log(20) if r[4] == "/werk-per-zaak"]
     assert [(r[1], r[2], r[3]) for r in entries] == [("coordinator", "coordinator", "opende")]
     assert secret not in str(store.audit_log(2000))
+
+
+def test_logout_ends_the_session(app) -> None:
+    client = login_client(app, "coordinator")
+    assert client.get("/_dash-layout").status_code == 200
+    response = client.get("/logout")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert client.get("/_dash-layout").status_code == 401
+    assert store.audit_log(1)[0][1:4] == ("coordinator", "coordinator", "uitgelogd")
