@@ -142,7 +142,7 @@ def _cards(wh: Warehouse, registry: Registry, code: str, where: str, viewer: Vie
                 kpi,
                 values.get((kpi.id, periods[-1])),
                 previous,
-                fmt.period_label(kpi.period_kind, periods[-1]),
+                fmt.period_label(kpi.period_kind, periods[-1]) + _list_status(wh, kpi, periods[-1]),
                 previous_label=fmt.previous_period_word(kpi.period_kind),
                 title=section_label,
             )
@@ -159,6 +159,16 @@ def _values(
         return {}
     df = queries.kpi_values(wh, [k.id for k in headlines], wanted, municipality_code=code, public=public)
     return {(r.kpi_id, r.period): r.value for r in df.itertuples(index=False) if not fmt.is_missing(r.value)}
+
+
+def _list_status(wh: Warehouse, kpi: Kpi, period: str) -> str:
+    """VSV figures are provisional until DUO's definitive list arrives: say which one a card shows."""
+    if kpi.period_kind != "teljaar":
+        return ""
+    status = queries.kpi_values(wh, ["vsv_aantal"], [period], queries.REGION_CODE, breakdown=None)["breakdown"]
+    if (status == "status=voorlopig").any():
+        return " (voorlopig)"
+    return " (definitief)" if (status == "status=definitief").any() else ""
 
 
 def _missing_card(title: str, message: str) -> dbc.Card:
