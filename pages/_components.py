@@ -130,6 +130,6 @@ def data_grid(grid_id: str, columns: list[tuple[str, str]], frame: pd.DataFrame 
         columnDefs=[{"field": f, "headerName": h} for f, h in columns],
         defaultColDef={"filter": True, "sortable": True, "resizable": True, "minWidth": 110},
         columnSize="sizeToFit",
-        dashGridOptions={"pagination": True, "paginationPageSize": 15, "localeText": GRID_TEXT_NL},
+        dashGridOptions={"pagination": True, "paginationPageSize": 20, "localeText": GRID_TEXT_NL},
         style={"height": height},
     )

@@ -20,8 +20,11 @@ from tests.conftest import TEST_PASSWORDS, TEST_ROLES, login_client
 USERS = {role: user for user, role in TEST_ROLES.items()}
 FIGURE_ROLES = {"coordinator", "portefeuillehouder", "medewerker"}
 # security.md, written out independently of what the pages declare: a new page or callback must be added here
-EXPECTED_PAGES = {"/": FIGURE_ROLES, "/beheer": {"beheerder"}, "/data": {"coordinator", "beheerder"}}
-EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES}
+EXPECTED_PAGES = {"/": FIGURE_ROLES, "/beheer": {"beheerder"}, "/data": {"coordinator", "beheerder"},
+                  "/verzuim": FIGURE_ROLES, "/vsv": FIGURE_ROLES}
+EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES, "verzuim-url.search": FIGURE_ROLES,
+                      "verzuim-download.data": FIGURE_ROLES, "vsv-url.search": FIGURE_ROLES,
+                      "vsv-download.data": FIGURE_ROLES}
 
 
 @pytest.fixture(scope="module")

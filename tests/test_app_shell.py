@@ -149,7 +149,8 @@ def test_a_new_page_appears_in_the_navbar_by_itself(tmp_path, monkeypatch):
     monkeypatch.setattr(dash.dash, "_import_layouts_from_pages", import_pages_and_one_more)
     app = create_app(tmp_path)
 
-    assert nav_links(login_client(app)) == [("Overzicht", "/"), ("Extra pagina", "/extra"), ("Data", "/data")]
+    assert nav_links(login_client(app)) == [("Overzicht", "/"), ("Extra pagina", "/extra"), ("Verzuim", "/verzuim"),
+                                            ("VSV", "/vsv"), ("Data", "/data")]
 
 
 def test_layout_holds_no_data(tmp_path):

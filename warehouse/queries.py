@@ -7,6 +7,7 @@ in `mart_kpi_values` at load time, computed on demand (same SQL) for any other p
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
@@ -109,3 +110,21 @@ def reports_without_status(wh: Warehouse, on: date) -> pd.DataFrame:
                            [on, ids]).df()
     finally:
         cur.close()
+
+
+def schools(wh: Warehouse) -> pd.DataFrame:
+    """Every school location: school_id (BRIN + vestiging), naam, sector, education_group (the
+    `onderwijssoort` of the KPI breakdowns) and municipality_code; sorted by name."""
+    return wh.df("""SELECT school_id, naam, sector, education_group, municipality_code
+                    FROM int_schools ORDER BY naam, school_id""")
+
+
+VSV_NORMS_FILE = Path(__file__).resolve().parent / "reference" / "vsv_normen_mbo.csv"
+
+
+def vsv_norms(path: Path = VSV_NORMS_FILE) -> pd.DataFrame:
+    """The national VSV norms for MBO per count year and level (DUO/OCW; reference data shipped with the
+    code, from ../shared/data/reference, see warehouse/reference/README.md): teljaar, mbo_niveau (str),
+    norm_vsv_pct (0-100)."""
+    frame = pd.read_csv(path, dtype={"teljaar": str, "mbo_niveau": str})
+    return frame[["teljaar", "mbo_niveau", "norm_vsv_pct"]]

@@ -1,0 +1,139 @@
+"""The filter bar every figures page shares: period (school year or count year), municipality and, where a
+page has it, type of education. Its state lives in the URL query string (`?jaar=2024-2025&gemeente=GM0758
+&soort=VO`), so a view can be bookmarked; `layout(**query)` of a page rebuilds the view from it.
+
+No callbacks here (a shared module is imported once per process, tests build several apps): a page
+registers its own `secured_callback` that turns the bar's values into a query string with `search()`
+and writes it to the page's own `dcc.Location` (`FilterIds.url`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+import pandas as pd
+from dash import dcc, html
+
+from access.roles import Viewer
+from warehouse.queries import REGION_CODE
+
+REGION_LABEL = "Regio West-Brabant"
+ALL_KINDS = ""  # the type-of-education filter's value for "every type"; the URL then has no `soort`
+
+
+@dataclass(frozen=True)
+class FilterIds:
+    """The component ids of one page's filter bar and URL: stable, so tests and callbacks can find them."""
+
+    page: str
+
+    @property
+    def period(self) -> str:
+        return f"{self.page}-jaar"
+
+    @property
+    def municipality(self) -> str:
+        return f"{self.page}-gemeente"
+
+    @property
+    def kind(self) -> str:
+        return f"{self.page}-soort"
+
+    @property
+    def url(self) -> str:
+        return f"{self.page}-url"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the URL asks for, checked against what exists and what the viewer may see."""
+
+    period: str | None  # None: no periods with data at all
+    municipality: str | None  # a municipality code, REGION_CODE, or None: the viewer may see nothing
+    municipality_name: str
+    kind: str  # ALL_KINDS or an education group (PO, VO, VSO, MBO)
+    notices: tuple[str, ...] = ()
+
+
+def visible_municipalities(frame: pd.DataFrame, viewer: Viewer) -> dict[str, str]:
+    """code -> name of the municipalities this viewer may see (staff: only their own), in name order."""
+    return {c: n for c, n in zip(frame["gemeente_code"], frame["naam"], strict=True) if viewer.may_see_municipality(c)}
+
+
+def select(viewer: Viewer, names: dict[str, str], periods: list[str], kinds: list[str], period: str | None,
+           municipality: str | None, kind: str | None, period_word: str = "schooljaar") -> Selection:
+    """Resolve the URL's values: an unknown value falls back (latest period, region or the viewer's first
+    municipality, every type) with a notice that says so."""
+    notices = []
+    chosen_period = periods[-1] if periods else None
+    if period and period in periods:
+        chosen_period = period
+    elif period:
+        notices.append(f"Onbekend {period_word} '{period}'; hieronder het laatste {period_word}.")
+    fallback = REGION_CODE if viewer.may_see_region else next(iter(names), None)
+    code = fallback
+    if municipality and (municipality in names or (municipality == REGION_CODE and viewer.may_see_region)):
+        code = municipality
+    elif municipality:
+        notices.append(f"Onbekende gemeente '{municipality}'; hieronder de cijfers van "
+                       f"{'de hele regio' if viewer.may_see_region else 'uw gemeente'}.")
+    chosen_kind = ALL_KINDS
+    if kind and kind in kinds:
+        chosen_kind = kind
+    elif kind:
+        notices.append(f"Onbekende soort onderwijs '{kind}'; hieronder alle soorten.")
+    name = names.get(code, REGION_LABEL) if code else ""
+    return Selection(chosen_period, code, name, chosen_kind, tuple(notices))
+
+
+def search(period: str | None, municipality: str | None, kind: str | None = None) -> str:
+    """The query string of a selection; the region and "every type" are the defaults and stay out of it."""
+    params = {"jaar": period}
+    if municipality and municipality != REGION_CODE:
+        params["gemeente"] = municipality
+    if kind:
+        params["soort"] = kind
+    clean = {k: v for k, v in params.items() if v}
+    return f"?{urlencode(clean)}" if clean else ""
+
+
+def parse(query: str | None) -> dict[str, str]:
+    """The filter values of a query string (`?jaar=...&gemeente=...`), as `layout(**values)` gets them."""
+    return dict(parse_qsl((query or "").lstrip("?")))
+
+
+def filter_bar(ids: FilterIds, selection: Selection, periods: list[str], names: dict[str, str], *,
+               region: bool, period_kind: str = "schooljaar", kinds: list[str] | None = None) -> html.Div:
+    """The dropdowns: newest period first; the region first among the municipalities (if the viewer may
+    see it); the type of education only when `kinds` is given."""
+    municipality_options = [{"label": REGION_LABEL, "value": REGION_CODE}] if region else []
+    municipality_options += [{"label": n, "value": c} for c, n in names.items()]
+    parts = [
+        _dropdown(ids.period, period_kind.capitalize(),
+                  [{"label": p, "value": p} for p in reversed(periods)], selection.period),
+        _dropdown(ids.municipality, "Gemeente", municipality_options, selection.municipality),
+    ]
+    if kinds is not None:
+        parts.append(_dropdown(ids.kind, "Soort onderwijs",
+                               [{"label": "Alle soorten", "value": ALL_KINDS}] + [{"label": k, "value": k}
+                                                                                    for k in kinds],
+                               selection.kind))
+    return html.Div([*parts, dcc.Location(id=ids.url, refresh="callback-nav")],
+                    className="rbl-filter-bar d-flex flex-wrap gap-3")
+
+
+def skeleton(ids: FilterIds, kinds: bool = False) -> list:
+    """The bar's component ids without data, for a page's `skeleton()`."""
+    parts = [dcc.Dropdown(id=ids.period), dcc.Dropdown(id=ids.municipality), dcc.Location(id=ids.url)]
+    return parts + ([dcc.Dropdown(id=ids.kind)] if kinds else [])
+
+
+def _dropdown(component_id: str, label: str, options: list[dict], value: str | None) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=component_id, className="form-label mb-1"),
+            dcc.Dropdown(id=component_id, options=options, value=value, clearable=False, searchable=True),
+        ],
+        className="rbl-selector",
+    )

@@ -1,0 +1,137 @@
+"""Tables that pages show and download, built from warehouse.queries results (no SQL, no callbacks), so
+they can be tested without building an app and shared by a page and its download callback."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pages import _format as fmt
+from pages._download import Column
+from warehouse import queries
+from warehouse.connection import Warehouse
+
+SCHOOL_KPI = "verzuim_per_school"
+KINDS = ["PO", "VO", "VSO", "MBO"]  # the education groups of int_schools, the `onderwijssoort=` breakdown
+
+SCHOOL_COLUMNS: list[Column] = [
+    ("school_id", "Vestiging", None), ("naam", "School", None), ("soort", "Soort onderwijs", None),
+    ("gemeente", "Gemeente", None), ("per_100", "Per 100 leerlingen", 1), ("meldingen", "Meldingen", 0),
+]
+
+
+def school_table(wh: Warehouse, year: str, code: str, kind: str, public: bool, region: bool = True
+                 ) -> tuple[pd.DataFrame, list[Column]]:
+    """One row per school location in the selection, highest rate first: the rate, its reports (total and
+    per kind of absence) and the region's rate for its type of school. Raw values (numbers or suppression
+    marks), with the columns as (field, Dutch header, decimals). Without `region` (staff, who do not see the
+    region's figures) the reference column is left out."""
+    frame = queries.kpi_values(wh, [SCHOOL_KPI], [year], breakdown=None, public=public)
+    if code != queries.REGION_CODE:
+        region_rows = frame[frame["municipality_code"] == queries.REGION_CODE]
+        frame = pd.concat([frame[frame["municipality_code"] == code], region_rows])
+    parts = frame["breakdown"].map(lambda b: dict(p.split("=", 1) for p in b.split(";") if p))
+    reference = {p["onderwijssoort"]: v for p, v, m in zip(parts, frame["value"], frame["municipality_code"],
+                                                             strict=True)
+                 if m == queries.REGION_CODE and set(p) == {"onderwijssoort"}}
+    in_scope = (frame["municipality_code"] == code) | (code == queries.REGION_CODE)
+    rows: dict[str, dict] = {}
+    for p, value, keep in zip(parts, frame["value"], in_scope, strict=True):
+        if not keep or "school" not in p:
+            continue
+        row = rows.setdefault(p["school"], {"school_id": p["school"]})
+        if set(p) == {"school"}:
+            row["per_100"] = value
+        elif set(p) == {"maat", "school"}:
+            row["meldingen"] = value
+        elif "verzuimsoort" in p:
+            row[f"soort_{p['verzuimsoort']}"] = value
+    columns = list(SCHOOL_COLUMNS)
+    schools = queries.schools(wh).set_index("school_id")
+    municipalities = queries.municipalities(wh)
+    names = dict(zip(municipalities["gemeente_code"], municipalities["naam"], strict=True))
+    if not rows:
+        return pd.DataFrame(columns=[f for f, _, _ in columns]), columns
+    table = pd.DataFrame(list(rows.values()), dtype=object)
+    info = schools.reindex(table["school_id"])
+    table["naam"] = info["naam"].fillna("onbekend").to_numpy()
+    table["soort"] = info["education_group"].fillna("onbekend").to_numpy()
+    table["gemeente"] = [names.get(c, "buiten de regio") for c in info["municipality_code"]]
+    table["referentie"] = table["soort"].map(lambda s: reference.get(s))
+    if kind:
+        table = table[table["soort"] == kind]
+    for k in sorted(c for c in table.columns if c.startswith("soort_")):
+        columns.append((k, f"Meldingen {k.removeprefix('soort_')}", 0))
+        table[k] = table[k].where(table[k].notna(), 0) if not public else table[k].fillna(fmt.MISSING)
+    if region:
+        columns.append(("referentie", "Regio (zelfde soort) per 100", 1))
+    rank = pd.to_numeric(table.get("per_100"), errors="coerce")
+    table = table.assign(_rank=rank).sort_values(["_rank", "naam"], ascending=[False, True], na_position="last")
+    for field, _, _ in columns:
+        if field not in table:
+            table[field] = None
+    return table[[f for f, _, _ in columns]].reset_index(drop=True), columns
+
+
+VSV_KPIS = ("vsv_percentage", "vsv_aantal")
+VSV_COLUMNS: list[Column] = [
+    ("groep", "Groep", None), ("aantal", "VSV'ers", 0), ("pct", "VSV-percentage", 2),
+    ("regio_pct", "VSV-percentage regio", 2), ("norm", "Landelijke norm", 2),
+]
+_AGE_ORDER = ("12-15", "16-17", "18-20", "21-22")
+_SEX_LABELS = {"M": "man", "V": "vrouw"}
+
+
+def vsv_status(wh: Warehouse, code: str, public: bool = False) -> dict[str, str]:
+    """count year -> "voorlopig" or "definitief": which DUO list the figures of that year come from."""
+    frame = queries.kpi_values(wh, ["vsv_aantal"], None, municipality_code=code, breakdown=None, public=public)
+    rows = frame[frame["breakdown"].str.startswith("status=")]
+    status: dict[str, str] = {}
+    for period, breakdown in zip(rows["period"], rows["breakdown"], strict=True):
+        # a year with a provisional list anywhere is provisional
+        if status.get(period) != "voorlopig":
+            status[period] = breakdown.removeprefix("status=")
+    return status
+
+
+def _vsv_group(breakdown: str) -> tuple[int, str] | None:
+    """The order and Dutch label of a VSV breakdown row in the table; None for rows it does not show."""
+    parts = dict(p.split("=", 1) for p in breakdown.split(";") if p)
+    if not parts:
+        return (0, "Totaal")
+    if set(parts) == {"onderwijssoort"}:
+        return ({"VO": 1, "MBO": 2}.get(parts["onderwijssoort"], 3), parts["onderwijssoort"])
+    if set(parts) == {"onderwijssoort", "niveau"}:
+        return (10 + int(parts["niveau"]) if parts["niveau"].isdigit() else 19, f"MBO niveau {parts['niveau']}")
+    if set(parts) == {"leeftijd"}:
+        age = parts["leeftijd"]
+        return (20 + (_AGE_ORDER.index(age) if age in _AGE_ORDER else 9), f"{age} jaar")
+    if set(parts) == {"geslacht"}:
+        return (30 + (1 if parts["geslacht"] == "V" else 0), _SEX_LABELS.get(parts["geslacht"], parts["geslacht"]))
+    return None
+
+
+def vsv_table(wh: Warehouse, year: str, code: str, public: bool, norms: pd.DataFrame, region: bool = True
+              ) -> tuple[pd.DataFrame, list[Column]]:
+    """One row per group (total, VO, MBO, MBO per level, age band, sex) of one count year: the number of
+    early school leavers, the VSV percentage, the region's (not without `region`: staff do not see the
+    region's figures) and, for an MBO level, the national norm."""
+    frame = queries.kpi_values(wh, list(VSV_KPIS), [year], breakdown=None, public=public)
+    region_rows = frame[frame["municipality_code"] == queries.REGION_CODE]
+    own = frame[frame["municipality_code"] == code]
+    norm = {n: v for t, n, v in norms.itertuples(index=False) if t == year}
+    rows: dict[str, dict] = {}
+    sources = [(own, {"vsv_aantal": "aantal", "vsv_percentage": "pct"})]
+    sources += [(region_rows, {"vsv_percentage": "regio_pct"})] if region else []
+    for source, field_of in sources:
+        for kpi_id, breakdown, value in zip(source["kpi_id"], source["breakdown"], source["value"], strict=True):
+            group = _vsv_group(breakdown)
+            if group is None or kpi_id not in field_of:
+                continue
+            row = rows.setdefault(breakdown, {"_order": group[0], "groep": group[1]})
+            row[field_of[kpi_id]] = value
+            if "niveau=" in breakdown:
+                row["norm"] = norm.get(breakdown.split("niveau=")[1].split(";")[0])
+    columns = [c for c in VSV_COLUMNS if region or c[0] != "regio_pct"]
+    table = pd.DataFrame(list(rows.values()), columns=["_order"] + [f for f, _, _ in columns], dtype=object)
+    table = table.sort_values("_order", kind="stable")
+    return table[[f for f, _, _ in columns]].reset_index(drop=True), columns

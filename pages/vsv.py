@@ -1,0 +1,178 @@
+"""VSV: early school leavers per count year for the region or one municipality: the VSV percentage over
+all count years (provisional years marked), VO and MBO per level against the national norm, and the
+breakdowns by age band and sex. Filters in the URL: `/vsv?jaar=2023-2024&gemeente=GM0758` (pages._filters).
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.express as px
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from access.roles import FIGURES, Viewer
+from access.web import current_viewer, secured_callback
+from pages import _download, _filters, _tables
+from pages import _format as fmt
+from pages._components import data_grid, empty_state, kpi_card, page_header, source_text
+from pages._data import kpis, warehouse
+from pages._style import REFERENCE, plotly_template
+from warehouse import queries
+from warehouse.connection import Warehouse, WarehouseMissing
+
+IDS = _filters.FilterIds("vsv")
+DOWNLOAD_ID, CSV_ID, XLSX_ID = "vsv-download", "vsv-download-csv", "vsv-download-xlsx"
+GRID_ID = "vsv-groepen"
+KIND = "teljaar"
+
+
+def skeleton() -> html.Div:
+    return html.Div([*_filters.skeleton(IDS), html.Button(id=CSV_ID), html.Button(id=XLSX_ID),
+                     dcc.Download(id=DOWNLOAD_ID)])
+
+
+dash.register_page(__name__, path="/vsv", name="VSV", title="VSV - RBL Monitor", order=20, access=FIGURES,
+                   skeleton=skeleton)
+
+
+def layout(jaar: str | None = None, gemeente: str | None = None, **_: object):
+    try:
+        return _page(warehouse(), current_viewer(), jaar, gemeente)
+    except WarehouseMissing:
+        return html.Div([page_header("Voortijdig schoolverlaten"),
+                         empty_state("Nog geen gegevens: er is nog geen warehouse gepubliceerd.")])
+
+
+@secured_callback(
+    Output(IDS.url, "search"),
+    Input(IDS.period, "value"), Input(IDS.municipality, "value"),
+    State(IDS.url, "search"),
+    prevent_initial_call=True,
+    roles=FIGURES,
+)
+def choose(period: str | None, municipality: str | None, current: str | None) -> object:
+    """The filter bar's values into the URL (the latest count year stays out of it, so a bookmark keeps
+    showing the latest); the dropdowns' first report of their value changes nothing."""
+    if period is None or municipality is None:
+        return no_update
+    years = queries.periods(warehouse(), KIND)
+    wanted = _filters.search(None if years and period == years[-1] else period, municipality)
+    return no_update if _filters.parse(wanted) == _filters.parse(current) else wanted
+
+
+@secured_callback(
+    Output(DOWNLOAD_ID, "data"),
+    Input(CSV_ID, "n_clicks"), Input(XLSX_ID, "n_clicks"),
+    State(IDS.url, "search"),
+    prevent_initial_call=True,
+    roles=FIGURES,
+)
+def download(_csv: int | None, _xlsx: int | None, search: str | None) -> object:
+    """The group table as on screen, recomputed here from the URL for this viewer (suppressed when public)."""
+    viewer, wh = current_viewer(), warehouse()
+    sel, _ = _selection(wh, viewer, _filters.parse(search))
+    if sel.period is None or sel.municipality is None:
+        return no_update
+    table, columns = _tables.vsv_table(wh, sel.period, sel.municipality, viewer.public, queries.vsv_norms(),
+                                        viewer.may_see_region)
+    place = "regio" if sel.municipality == queries.REGION_CODE else sel.municipality
+    kind = "csv" if ctx.triggered_id == CSV_ID else "xlsx"
+    return _download.send_table(table, columns, f"vsv-{sel.period}-{place}", kind)
+
+
+def _selection(wh: Warehouse, viewer: Viewer, query: dict) -> tuple[_filters.Selection, dict[str, str]]:
+    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
+    sel = _filters.select(viewer, names, queries.periods(wh, KIND), [], query.get("jaar"), query.get("gemeente"),
+                          None, period_word=KIND)
+    return sel, names
+
+
+def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente) -> html.Div:
+    sel, names = _selection(wh, viewer, {"jaar": jaar, "gemeente": gemeente})
+    if sel.municipality is None:
+        return empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")
+    years = queries.periods(wh, KIND)
+    bar = _filters.filter_bar(IDS, sel, years, names, region=viewer.may_see_region, period_kind=KIND)
+    header = page_header(f"Voortijdig schoolverlaten {sel.municipality_name}", queries.data_date(wh), extra=bar)
+    notices = [empty_state(n) for n in sel.notices]
+    if sel.period is None:
+        return html.Div([header, *notices, empty_state("Nog geen teljaar met VSV-cijfers.")])
+    registry = kpis()
+    status = _tables.vsv_status(wh, sel.municipality, viewer.public)
+    table, columns = _tables.vsv_table(wh, sel.period, sel.municipality, viewer.public, queries.vsv_norms(),
+                                        viewer.may_see_region)
+    return html.Div([
+        header, *notices,
+        html.P(_status_text(sel.period, status.get(sel.period)), id="vsv-status", className="rbl-status"),
+        dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4")
+                 for c in _cards(wh, years, sel.period, sel.municipality, viewer.public)]),
+        html.H2("VSV-percentage door de jaren", className="h4 mt-2"),
+        _trend_chart(wh, years, sel.municipality, sel.municipality_name, viewer.public, viewer.may_see_region,
+                     status),
+        html.P(source_text(registry["vsv_percentage"]), className="rbl-source small text-muted"),
+        html.H2(f"Naar onderwijssoort, niveau, leeftijd en geslacht, {fmt.period_label(KIND, sel.period)}",
+                className="h4 mt-4"),
+        _level_chart(table),
+        _grid(table, columns),
+        html.P([source_text(registry["vsv_percentage"]), "; landelijke norm: DUO/OCW"],
+               className="rbl-source small text-muted"),
+        _download.buttons(DOWNLOAD_ID, CSV_ID, XLSX_ID) if not table.empty else None,
+    ])
+
+
+def _status_text(year: str, status: str | None) -> str:
+    if status == "voorlopig":
+        return f"De cijfers van teljaar {year} zijn voorlopig: DUO heeft de definitieve lijst nog niet geleverd."
+    if status == "definitief":
+        return f"De cijfers van teljaar {year} zijn definitief."
+    return f"Van teljaar {year} is niet bekend of de cijfers voorlopig of definitief zijn."
+
+
+def _cards(wh: Warehouse, years: list[str], year: str, code: str, public: bool) -> list:
+    registry = kpis()
+    previous = years[years.index(year) - 1] if years.index(year) > 0 else None
+    wanted = [year] + ([previous] if previous else [])
+    frame = queries.kpi_values(wh, list(_tables.VSV_KPIS), wanted, municipality_code=code, public=public)
+    values = {(r.kpi_id, r.period): r.value for r in frame.itertuples(index=False) if not fmt.is_missing(r.value)}
+    return [kpi_card(registry[k], values.get((k, year)), values.get((k, previous)), fmt.period_label(KIND, year))
+            for k in _tables.VSV_KPIS]
+
+
+def _grid(table: pd.DataFrame, columns: list[_download.Column]):
+    if table.empty:
+        return empty_state("Geen VSV-cijfers in deze selectie.")
+    shown = _download.dutch_frame(table, columns).set_axis([f for f, _, _ in columns], axis=1)
+    return data_grid(GRID_ID, [(f, h) for f, h, _ in columns], shown, height="22rem")
+
+
+def _trend_chart(wh: Warehouse, years: list[str], code: str, name: str, public: bool, region: bool,
+                 status: dict[str, str]):
+    # staff do not see the region's figures: their own municipality only
+    codes = ([queries.REGION_CODE] if region else []) + ([code] if code != queries.REGION_CODE else [])
+    frame = pd.concat([queries.kpi_values(wh, ["vsv_percentage"], years, municipality_code=c, public=public)
+                       for c in codes])
+    frame = frame.assign(v=pd.to_numeric(frame["value"], errors="coerce")).dropna(subset=["v"])
+    if frame.empty:
+        return empty_state("Nog geen VSV-cijfers door de jaren.")
+    frame["Gebied"] = frame["municipality_code"].map(
+        lambda c: _filters.REGION_LABEL if c == queries.REGION_CODE else name)
+    frame["Status"] = frame["period"].map(lambda p: status.get(p, "onbekend"))
+    fig = px.line(frame, x="period", y="v", color="Gebied", markers=True, symbol="Status", template=plotly_template(),
+                  symbol_map={"definitief": "circle", "voorlopig": "circle-open", "onbekend": "x"},
+                  labels={"period": "Teljaar", "v": "VSV-percentage"})
+    fig.update_layout(legend={"orientation": "h", "y": -0.25})
+    return dcc.Graph(id="vsv-trend-grafiek", figure=fig, config={"displaylogo": False})
+
+
+def _level_chart(table: pd.DataFrame):
+    levels = table[table["groep"].str.startswith("MBO niveau")]
+    levels = levels.assign(v=pd.to_numeric(levels["pct"], errors="coerce"),
+                           n=pd.to_numeric(levels["norm"], errors="coerce"))
+    if levels["v"].isna().all():
+        return None
+    fig = px.bar(levels, x="groep", y="v", labels={"groep": "", "v": "VSV-percentage"}, template=plotly_template())
+    fig.add_scatter(x=levels["groep"], y=levels["n"], mode="markers", name="Landelijke norm",
+                    marker={"symbol": "line-ew-open", "size": 36, "color": REFERENCE, "line": {"width": 3}})
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return dcc.Graph(id="vsv-niveau-grafiek", figure=fig, config={"displaylogo": False})

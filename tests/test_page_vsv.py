@@ -1,0 +1,142 @@
+"""The VSV page: the group table computed by hand on a small loaded warehouse, the portfolio holder's
+suppressed download, and the whole page in headless Chromium on the demo warehouse.
+
+Given (hand-computed): the warehouse of tests/test_kpis_vsv.py, count year 2022-2023 (definitive).
+Breda: start population 60 (VO 40; MBO level 2 10, level 3 10), leavers S1 (VO), S2 (MBO 2), S6 (VO).
+Region: 80 (VO 40 + 10; MBO 2 10, MBO 3 10 + 5, MBO 4 5), leavers S1 S2 S6 S4 (MBO 3) S5 (MBO 4).
+National norms 2022-2023: level 2 9,45%, level 3 3,80%, level 4 3,17%.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from app import create_app
+from pages import _format as fmt
+from pages import _tables
+from tests.conftest import login_client, start_and_login
+from tests.kpi_fixtures import GEMEENTEN, load_sources
+from tests.test_kpis_vsv import (
+    STARTPOPULATIE_DEFINITIEF,
+    STARTPOPULATIE_VOORLOPIG,
+    T_NEXT,
+    VSV_DEFINITIEF,
+    VSV_VOORLOPIG,
+    T,
+)
+from warehouse import queries
+from warehouse.connection import Warehouse
+from warehouse.kpis import KPIS
+
+BREDA, DRIMMELEN = "GM0758", "GM1719"
+HEADERS = ["Groep", "VSV'ers", "VSV-percentage", "VSV-percentage regio", "Landelijke norm"]
+
+
+@pytest.fixture(scope="module")
+def small_wh(tmp_path_factory: pytest.TempPathFactory, pseudonym_key: str) -> Path:
+    return load_sources(tmp_path_factory.mktemp("vsv_page"), {
+        "gemeenten.csv": GEMEENTEN,
+        "vsv_2022-2023_definitief.csv": VSV_DEFINITIEF, "vsv_voorlopig.csv": VSV_VOORLOPIG,
+        "startpopulatie_definitief.csv": STARTPOPULATIE_DEFINITIEF,
+        "startpopulatie_voorlopig.csv": STARTPOPULATIE_VOORLOPIG,
+    }).path
+
+
+def download(client, search: str, kind: str) -> tuple[str, bytes]:
+    body = {"output": "vsv-download.data", "outputs": {"id": "vsv-download", "property": "data"},
+            "inputs": [{"id": "vsv-download-csv", "property": "n_clicks", "value": 1 if kind == "csv" else None},
+                       {"id": "vsv-download-xlsx", "property": "n_clicks", "value": 1 if kind == "xlsx" else None}],
+            "state": [{"id": "vsv-url", "property": "search", "value": search}],
+            "changedPropIds": [f"vsv-download-{kind}.n_clicks"]}
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    data = response.get_json()["response"]["vsv-download"]["data"]
+    return data["filename"], base64.b64decode(data["content"])
+
+
+def test_group_table_by_hand(small_wh: Path) -> None:
+    table, columns = _tables.vsv_table(Warehouse(small_wh), T, BREDA, False, queries.vsv_norms())
+    assert [h for _, h, _ in columns] == HEADERS
+    rows = {r.groep: tuple(None if fmt.is_missing(x) else x for x in (r.aantal, r.pct, r.regio_pct, r.norm))
+            for r in table.itertuples(index=False)}
+    assert table["groep"].tolist()[:6] == ["Totaal", "VO", "MBO", "MBO niveau 2", "MBO niveau 3", "MBO niveau 4"]
+    assert rows["Totaal"] == (3, 5.0, 6.25, None)
+    assert rows["VO"] == (2, 5.0, 4.0, None)
+    assert rows["MBO"] == (1, 5.0, 10.0, None)
+    assert rows["MBO niveau 2"] == (1, 10.0, 10.0, 9.45)
+    assert rows["MBO niveau 3"][1:] == (0.0, pytest.approx(100 / 15), 3.8)  # Breda: 0 of 10
+    assert rows["MBO niveau 4"][2:] == (20.0, 3.17)  # no Breda pupils at level 4: only the region
+    assert _tables.vsv_status(Warehouse(small_wh), queries.REGION_CODE) == {T: "definitief", T_NEXT: "voorlopig"}
+
+
+def test_coordinator_download_as_on_screen(small_wh: Path) -> None:
+    client = login_client(create_app(small_wh), "coordinator")
+    name, content = download(client, f"?jaar={T}&gemeente={BREDA}", "csv")
+    assert name == f"vsv-{T}-{BREDA}.csv"
+    lines = content.decode("utf-8-sig").split("\r\n")
+    assert lines[:5] == [";".join(HEADERS), "Totaal;3;5,00;6,25;–", "VO;2;5,00;4,00;–", "MBO;1;5,00;10,00;–",
+                         "MBO niveau 2;1;10,00;10,00;9,45"]
+    _, content = download(client, f"?jaar={T}&gemeente={BREDA}", "xlsx")
+    sheet = pd.read_excel(io.BytesIO(content))
+    assert sheet.columns.tolist() == HEADERS
+    assert sheet.iloc[3].tolist() == ["MBO niveau 2", 1, 10.0, 10.0, 9.45]
+
+
+def test_portfolio_holder_download_is_suppressed(small_wh: Path) -> None:
+    client = login_client(create_app(small_wh), "wethouder")
+    _, content = download(client, f"?jaar={T}&gemeente={BREDA}", "csv")
+    table = pd.read_csv(io.BytesIO(content), sep=";", dtype=str, encoding="utf-8-sig")
+    assert not table["VSV'ers"].isin(["1", "2", "3", "4"]).any()
+    assert table.loc[table["Groep"] == "Totaal", "VSV'ers"].item() == "<5"
+    assert table.loc[table["Groep"] == "Totaal", "VSV-percentage"].item() in ("–", "×")
+
+
+@pytest.mark.browser
+def test_vsv_page_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
+    wh = Warehouse(demo_warehouse)
+    year = queries.periods(wh, "teljaar")[-2]
+    kpi = KPIS["vsv_percentage"]
+
+    def card_value(code: str) -> str:
+        row = queries.kpi_values(wh, [kpi.id], [year], municipality_code=code)
+        return fmt.by_unit(row["value"].item(), kpi.unit, kpi.decimals)
+
+    start_and_login(dash_duo, create_app(demo_warehouse), "coordinator", f"/vsv?jaar={year}%26gemeente={BREDA}")
+    dash_duo.wait_for_text_to_equal("#kpi-vsv_percentage .kpi-value", card_value(BREDA))
+    status = _tables.vsv_status(wh, BREDA)[year]
+    assert dash_duo.find_element("#vsv-status").text.endswith(f"{status}." if status == "definitief" else
+                                                              "nog niet geleverd.")
+
+    dash_duo.select_dcc_dropdown("#vsv-gemeente", value="Drimmelen")
+    dash_duo.wait_for_text_to_equal("h1", "Voortijdig schoolverlaten Drimmelen")
+    dash_duo.wait_for_text_to_equal("#kpi-vsv_percentage .kpi-value", card_value(DRIMMELEN))
+    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/vsv?jaar={year}&gemeente={DRIMMELEN}"
+
+    button = dash_duo.wait_for_element("#vsv-download-csv")
+    dash_duo.driver.execute_script("arguments[0].click();", button)  # below the fold in the small window
+    target = Path(dash_duo.download_path) / f"vsv-{year}-{DRIMMELEN}.csv"
+    deadline = time.time() + 10
+    while not target.exists() and time.time() < deadline:
+        time.sleep(0.1)
+    got = pd.read_csv(target, sep=";", dtype=str, encoding="utf-8-sig")
+    rows = queries.kpi_values(wh, ["vsv_percentage"], [year], municipality_code=DRIMMELEN)
+    assert got.loc[got["Groep"] == "Totaal", "VSV-percentage"].item() == fmt.number(rows["value"].item(), 2)
+    levels = queries.kpi_values(wh, ["vsv_percentage"], [year], municipality_code=DRIMMELEN, breakdown=None)
+    levels = levels[levels["breakdown"].str.startswith("niveau=")]
+    expected = {f"MBO niveau {b.split(';')[0].removeprefix('niveau=')}": fmt.number(v, 2)
+                for b, v in zip(levels["breakdown"], levels["value"], strict=True)}
+    shown = got[got["Groep"].str.startswith("MBO niveau") & (got["VSV-percentage"] != fmt.MISSING)]
+    assert dict(zip(shown["Groep"], shown["VSV-percentage"], strict=True)) == expected
+    assert dash_duo.get_logs() == []
+
+
+def test_staff_see_their_municipality_without_the_region(small_wh: Path) -> None:
+    table, columns = _tables.vsv_table(Warehouse(small_wh), T, BREDA, False, queries.vsv_norms(), region=False)
+    assert [h for _, h, _ in columns] == ["Groep", "VSV'ers", "VSV-percentage", "Landelijke norm"]
+    assert "MBO niveau 4" not in table["groep"].tolist()  # only the region had figures there
