@@ -98,6 +98,17 @@ def search(period: str | None, municipality: str | None, kind: str | None = None
     return f"?{urlencode(clean)}" if clean else ""
 
 
+def next_search(periods: list[str], period: str | None, municipality: str | None, current: str | None,
+                kind: str | None = None) -> str | None:
+    """The query string for the chosen filters, or None when nothing changes. The latest period stays out
+    of the URL, so a bookmark keeps showing the latest; the dropdowns' first report of their value (when
+    they mount) equals the URL and changes nothing."""
+    if period is None or municipality is None:
+        return None
+    wanted = search(None if periods and period == periods[-1] else period, municipality, kind)
+    return None if parse(wanted) == parse(current) else wanted
+
+
 def parse(query: str | None) -> dict[str, str]:
     """The filter values of a query string (`?jaar=...&gemeente=...`), as `layout(**values)` gets them."""
     return dict(parse_qsl((query or "").lstrip("?")))

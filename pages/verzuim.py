@@ -58,13 +58,10 @@ def layout(jaar: str | None = None, gemeente: str | None = None, soort: str | No
     roles=FIGURES,
 )
 def choose(period: str | None, municipality: str | None, kind: str | None, current: str | None) -> object:
-    """The filter bar's values into the URL; the page router then redraws the page. The dropdowns' first
-    report of their value (when they mount) equals the URL and changes nothing."""
-    if period is None or municipality is None:
-        return no_update
-    years = queries.periods(warehouse(), "schooljaar")
-    wanted = _filters.search(None if years and period == years[-1] else period, municipality, kind)
-    return no_update if _filters.parse(wanted) == _filters.parse(current) else wanted
+    """The filter bar's values into the URL; the page router then redraws the page."""
+    years = queries.periods(warehouse(), "schooljaar") if period is not None else []
+    wanted = _filters.next_search(years, period, municipality, current, kind)
+    return no_update if wanted is None else wanted
 
 
 @secured_callback(

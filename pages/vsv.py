@@ -52,13 +52,10 @@ def layout(jaar: str | None = None, gemeente: str | None = None, **_: object):
     roles=FIGURES,
 )
 def choose(period: str | None, municipality: str | None, current: str | None) -> object:
-    """The filter bar's values into the URL (the latest count year stays out of it, so a bookmark keeps
-    showing the latest); the dropdowns' first report of their value changes nothing."""
-    if period is None or municipality is None:
-        return no_update
-    years = queries.periods(warehouse(), KIND)
-    wanted = _filters.search(None if years and period == years[-1] else period, municipality)
-    return no_update if _filters.parse(wanted) == _filters.parse(current) else wanted
+    """The filter bar's values into the URL; the page router then redraws the page."""
+    years = queries.periods(warehouse(), KIND) if period is not None else []
+    wanted = _filters.next_search(years, period, municipality, current)
+    return no_update if wanted is None else wanted
 
 
 @secured_callback(
