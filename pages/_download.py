@@ -20,6 +20,7 @@ import pandas as pd
 from dash import dcc, html
 
 from pages import _format as fmt
+from warehouse.queries import REGION_CODE
 
 Column = tuple[str, str, int | None]  # field, Dutch header, decimals (None: text)
 FORMATS = ("csv", "xlsx")
@@ -93,3 +94,10 @@ def _text(value: object, decimals: int | None) -> str:
     if decimals is None:
         return fmt.MISSING if fmt.is_missing(value) else str(value)
     return fmt.number(value, decimals)
+
+
+def send_selection(frame: pd.DataFrame, columns: list[Column], name: str, period: str, municipality: str,
+                   csv: bool) -> dict:
+    """`send_table` for a page's selection: `<name>-<period>-<gemeente or regio>`, CSV or XLSX."""
+    place = "regio" if municipality == REGION_CODE else municipality
+    return send_table(frame, columns, f"{name}-{period}-{place}", "csv" if csv else "xlsx")

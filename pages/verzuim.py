@@ -82,9 +82,8 @@ def download(_csv: int | None, _xlsx: int | None, search: str | None) -> object:
         return no_update
     table, columns = _tables.school_table(wh, sel.period, sel.municipality, sel.kind, viewer.public,
                                            viewer.may_see_region)
-    place = "regio" if sel.municipality == queries.REGION_CODE else sel.municipality
-    kind = "csv" if ctx.triggered_id == CSV_ID else "xlsx"
-    return _download.send_table(table, columns, f"verzuim-per-school-{sel.period}-{place}", kind)
+    return _download.send_selection(table, columns, "verzuim-per-school", sel.period, sel.municipality,
+                                    csv=ctx.triggered_id == CSV_ID)
 
 
 def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente, soort) -> html.Div:

@@ -73,9 +73,8 @@ def download(_csv: int | None, _xlsx: int | None, search: str | None) -> object:
         return no_update
     table, columns = _tables.vsv_table(wh, sel.period, sel.municipality, viewer.public, queries.vsv_norms(),
                                         viewer.may_see_region)
-    place = "regio" if sel.municipality == queries.REGION_CODE else sel.municipality
-    kind = "csv" if ctx.triggered_id == CSV_ID else "xlsx"
-    return _download.send_table(table, columns, f"vsv-{sel.period}-{place}", kind)
+    return _download.send_selection(table, columns, "vsv", sel.period, sel.municipality,
+                                    csv=ctx.triggered_id == CSV_ID)
 
 
 def _selection(wh: Warehouse, viewer: Viewer, query: dict) -> tuple[_filters.Selection, dict[str, str]]:
