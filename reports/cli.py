@@ -1,0 +1,50 @@
+"""`python -m reports <report> ...`: the statutory outputs and the meeting pack without the browser.
+
+Each report module in REPORTS has `add_arguments(parser)` and `run(args) -> int` (the exit code); this
+file only dispatches, so `python -m reports --help` lists every report. Exit codes: 0 written, 1 bad
+arguments or nothing to report on (the message says what to do), 2 no warehouse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+# report name -> module; the module's docstring's first line is its help text
+REPORTS = {
+    "jaarverslag": "reports.jaarverslag",
+    "effectrapportage": "reports.effectrapportage",
+    "kostenverdeling": "reports.kostenverdeling",
+    "kwartaal": "reports.kwartaal",
+}
+DEFAULT_WAREHOUSE = os.environ.get("RBL_WAREHOUSE", "data/warehouse")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m reports", description=__doc__.splitlines()[0])
+    sub = main.add_subparsers(dest="report", required=True, metavar="REPORT")
+    for name, module_name in REPORTS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue  # a report not built yet
+        doc = (module.__doc__ or name).strip().splitlines()[0]
+        report = sub.add_parser(name, help=doc, description=doc)
+        report.add_argument("--warehouse", default=DEFAULT_WAREHOUSE,
+                            help="the warehouse folder (default: $RBL_WAREHOUSE or data/warehouse)")
+        module.add_arguments(report)
+        report.set_defaults(run=module.run)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
