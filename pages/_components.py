@@ -12,7 +12,7 @@ from datetime import date
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from pages import _format as fmt
 from warehouse.registry import Kpi
@@ -73,8 +73,12 @@ def kpi_card(
     *,
     previous_label: str = "vorig jaar",
     title: str | None = None,
+    period: str | None = None,
+    municipality_code: str | None = None,
 ) -> dbc.Card:
-    """One figure: its label, value and unit, the previous period beside it, period, source, definition."""
+    """One figure: its label, value and unit, the previous period beside it, period, source, definition.
+    Given the raw `period` (and municipality), the card also shows that period's time-series note and the
+    coordinator's explanation (warehouse.notes)."""
     toggle_id = f"{card_id(kpi.id)}-definitie"
     if fmt.is_missing(value):
         figure = html.P(f"Nog geen gegevens voor {period_label}", className="kpi-empty")
@@ -94,6 +98,7 @@ def kpi_card(
             className="kpi-previous",
         ),
         html.P(period_label, className="kpi-period"),
+        *_notes(kpi.id, period, municipality_code),
         dbc.Button("Definitie", id=toggle_id, color="link", size="sm", className="kpi-definition-toggle"),
         definition_popover(kpi, toggle_id),
     ]
@@ -106,6 +111,23 @@ def kpi_card(
         id=card_id(kpi.id),
         className="kpi-card h-100",
     )
+
+
+def _notes(kpi_id: str, period: str | None, municipality_code: str | None) -> list:
+    """The period's time-series note (a warning that the figure is not comparable) and the explanation."""
+    if period is None:
+        return []
+    from warehouse import notes
+
+    out: list = []
+    series = notes.series_notes(kpi_id).get(period)
+    if series:
+        out.append(html.P(series, className="kpi-series-note small"))
+    text = notes.explanation(kpi_id, period, municipality_code)
+    if text:
+        out.append(html.Div([html.P("Toelichting", className="kpi-explanation-title mb-1"),
+                             dcc.Markdown(text, className="kpi-explanation small")], className="kpi-explanation-box"))
+    return out
 
 
 # AG Grid's own texts in Dutch (its default is English)
@@ -133,3 +155,34 @@ def data_grid(grid_id: str, columns: list[tuple[str, str]], frame: pd.DataFrame 
         dashGridOptions={"pagination": True, "paginationPageSize": 20, "localeText": GRID_TEXT_NL},
         style={"height": height},
     )
+
+
+def figures_grid(grid_id: str, frame: pd.DataFrame, columns: list[tuple[str, str, int | None]],
+                 height: str = "24rem") -> dag.AgGrid:
+    """A table of figures: `columns` are the (field, Dutch header, decimals) triples the page's download
+    uses too, so the grid and the file show the same. Number columns keep their numbers, so they sort as
+    numbers; the browser writes them the Dutch way (assets/dashAgGridFunctions.js, no eval under the CSP);
+    suppression marks ("<5", "–", "×") stay as they are and sort just below the numbers they hide."""
+    rows = [{f: _cell(v) for f, v in zip([c[0] for c in columns], r, strict=True)}
+            for r in frame[[c[0] for c in columns]].itertuples(index=False)]
+    defs = []
+    for field, header, decimals in columns:
+        col: dict = {"field": field, "headerName": header}
+        if decimals is not None:
+            col |= {"valueFormatter": {"function": f"nlNumber(params.value, {int(decimals)})"},
+                    "comparator": {"function": "nlCompare"}, "filter": "agNumberColumnFilter",
+                    "type": "rightAligned"}
+        defs.append(col)
+    return dag.AgGrid(
+        id=grid_id, rowData=rows, columnDefs=defs,
+        defaultColDef={"filter": True, "sortable": True, "resizable": True, "minWidth": 110},
+        columnSize="sizeToFit",
+        dashGridOptions={"pagination": True, "paginationPageSize": 20, "localeText": GRID_TEXT_NL},
+        style={"height": height},
+    )
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str):
+        return value
+    return None if fmt.is_missing(value) else (value.item() if hasattr(value, "item") else value)

@@ -14,12 +14,13 @@ returns `send_table(...)` to its `dcc.Download`.
 
 from __future__ import annotations
 
-import io
+from datetime import date
 
 import pandas as pd
 from dash import dcc, html
 
 from pages import _format as fmt
+from reports.workbook import Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse.queries import REGION_CODE
 
 Column = tuple[str, str, int | None]  # field, Dutch header, decimals (None: text)
@@ -52,40 +53,31 @@ def csv_bytes(frame: pd.DataFrame, columns: list[Column]) -> bytes:
 
 
 def xlsx_bytes(frame: pd.DataFrame, columns: list[Column], sheet: str = "Tabel") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        book = writer.book
-        sheet_ = book.add_worksheet(sheet[:31])
-        bold = book.add_format({"bold": True})
-        number_formats = {}
-        for c, (_, header, decimals) in enumerate(columns):
-            sheet_.write_string(0, c, header, bold)
-            sheet_.set_column(c, c, max(12, len(header) + 2))
-            if decimals is not None:
-                code = "#,##0" + ("." + "0" * decimals if decimals else "")
-                number_formats[c] = book.add_format({"num_format": code})
-        for r, row in enumerate(frame[[f for f, _, _ in columns]].itertuples(index=False), start=1):
-            for c, ((_, _, decimals), value) in enumerate(zip(columns, row, strict=True)):
-                if fmt.is_missing(value):
-                    continue
-                if decimals is not None and not isinstance(value, str):
-                    sheet_.write_number(r, c, _rounded(value, decimals), number_formats[c])
-                else:
-                    sheet_.write_string(r, c, str(value))
-    return buffer.getvalue()
+    """The table alone, as one sheet (reports.workbook writes every XLSX of the product)."""
+    return workbook_bytes([Sheet(sheet, frame, columns)], None)
 
 
-def send_table(frame: pd.DataFrame, columns: list[Column], filename: str, kind: str) -> dict:
-    """What a page's download callback returns to its dcc.Download: `filename` without extension."""
+def send_table(frame: pd.DataFrame, columns: list[Column], filename: str, kind: str,
+               meta: ExportMeta | None = None) -> dict:
+    """What a page's download callback returns to its dcc.Download: `filename` without extension. With
+    `meta`, the XLSX opens with the sheet "Toelichting" (period, data date, definitions, sources,
+    suppression; reports.workbook); the CSV stays the bare table, so it reads back as what the screen shows."""
     if kind not in FORMATS:
         raise ValueError(f"unknown download format {kind!r}")
-    content = csv_bytes(frame, columns) if kind == "csv" else xlsx_bytes(frame, columns)
+    content = csv_bytes(frame, columns) if kind == "csv" else workbook_bytes([Sheet("Tabel", frame, columns)], meta)
     return dcc.send_bytes(content, f"{filename}.{kind}")
 
 
-def _rounded(value: float, decimals: int) -> float:
-    # half up, as the screen rounds (pages._format), not Python's half-to-even
-    return float(fmt.number(value, decimals).replace(".", "").replace(",", "."))
+def export_meta(title: str, kpi_ids: list[str], period_kind: str, period: str, data_date: date | None,
+                public: bool, municipality_code: str | None = None) -> ExportMeta:
+    """The account a page's XLSX download carries, for the KPIs its table shows."""
+    from warehouse.kpis import KPIS
+    from warehouse.settings import load_settings
+
+    return ExportMeta(title=title, period=fmt.period_label(period_kind, period), data_date=data_date,
+                      suppressed=public, definitions=[Definition.of(KPIS[k]) for k in kpi_ids], kpi_ids=kpi_ids,
+                      periods=[period], municipality_code=municipality_code,
+                      threshold=int(load_settings().get("privacy", "kleine_aantallen")))
 
 
 def _text(value: object, decimals: int | None) -> str:
@@ -97,7 +89,7 @@ def _text(value: object, decimals: int | None) -> str:
 
 
 def send_selection(frame: pd.DataFrame, columns: list[Column], name: str, period: str, municipality: str,
-                   csv: bool) -> dict:
+                   csv: bool, meta: ExportMeta | None = None) -> dict:
     """`send_table` for a page's selection: `<name>-<period>-<gemeente or regio>`, CSV or XLSX."""
     place = "regio" if municipality == REGION_CODE else municipality
-    return send_table(frame, columns, f"{name}-{period}-{place}", "csv" if csv else "xlsx")
+    return send_table(frame, columns, f"{name}-{period}-{place}", "csv" if csv else "xlsx", meta)

@@ -80,6 +80,13 @@ def date_nl(d: date | datetime | str | None) -> str:
     return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
 
 
+def datetime_nl(d: datetime | None) -> str:
+    """datetime(2026, 11, 23, 9, 5) -> "23-11-2026 09:05"."""
+    if is_missing(d):
+        return MISSING
+    return f"{date_nl(d)} {d.hour:02d}:{d.minute:02d}"
+
+
 def period_label(kind: str, period: str | None) -> str:
     """("schooljaar", "2023-2024") -> "schooljaar 2023-2024"; a reference date is written 01-10-2025."""
     if kind not in _PERIOD_WORDS:

@@ -11,37 +11,91 @@ from datetime import date
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import Input, Output, ctx, dcc, html, no_update
 
 from access.roles import DATA_QUALITY
+from access.web import secured_callback
+from pages import _download
 from pages import _format as fmt
-from pages._components import data_grid, empty_state, page_header
+from pages._components import empty_state, figures_grid, page_header
 from pages._data import kpis, warehouse
 from warehouse import queries
-from warehouse.connection import WarehouseMissing
+from warehouse.connection import Warehouse, WarehouseMissing
 
-dash.register_page(__name__, path="/data", name="Data", title="Data - RBL Monitor", order=80, access=DATA_QUALITY)
-
-HISTORY = [("load_id", "Lading"), ("finished_at", "Gepubliceerd"), ("load_date", "Laaddatum"), ("files", "Bestanden"),
-           ("rows_read", "Gelezen"), ("rows_loaded", "Geladen"), ("rows_updated", "Bijgewerkt"),
-           ("rows_rejected", "Afgekeurd"), ("duration_s", "Duur (s)")]
-FILES = [("load_id", "Lading"), ("file", "Bestand"), ("source", "Bron"), ("checksum", "Controlegetal"),
-         ("rows_read", "Gelezen"), ("rows_loaded", "Geladen"), ("rows_updated", "Bijgewerkt"),
-         ("rows_rejected", "Afgekeurd")]
-REJECTS = [("file", "Bestand"), ("line", "Regel"), ("source", "Bron"), ("reason", "Reden")]
-OPEN = [("meldingsnummer", "Meldingsnummer"), ("report_date", "Melddatum"), ("school_id", "School"),
-        ("municipality_code", "Gemeente"), ("working_days", "Werkdagen")]
+DOWNLOAD_ID = "data-download"
 
 
-def _grid(grid_id: str, columns: list[tuple[str, str]], frame: pd.DataFrame, height: str = "24rem"):
-    """Dates and durations written the Dutch way before they reach the table."""
+def skeleton() -> html.Div:
+    return html.Div([*(html.Button(id=b) for t in TABLES for b in _button_ids(t)), dcc.Download(id=DOWNLOAD_ID)])
+
+
+dash.register_page(__name__, path="/data", name="Data", title="Data - RBL Monitor", order=80, access=DATA_QUALITY,
+                   skeleton=skeleton)
+
+# (field, Dutch header, decimals: None for text) as the grid shows them and the downloads write them
+HISTORY = [("load_id", "Lading", 0), ("finished_at", "Gepubliceerd", None), ("load_date", "Laaddatum", None),
+           ("files", "Bestanden", 0), ("rows_read", "Gelezen", 0), ("rows_loaded", "Geladen", 0),
+           ("rows_updated", "Bijgewerkt", 0), ("rows_rejected", "Afgekeurd", 0), ("duration_s", "Duur (s)", 1)]
+FILES = [("load_id", "Lading", 0), ("file", "Bestand", None), ("source", "Bron", None),
+         ("checksum", "Controlegetal", None), ("rows_read", "Gelezen", 0), ("rows_loaded", "Geladen", 0),
+         ("rows_updated", "Bijgewerkt", 0), ("rows_rejected", "Afgekeurd", 0)]
+REJECTS = [("file", "Bestand", None), ("line", "Regel", 0), ("source", "Bron", None), ("reason", "Reden", None)]
+OPEN = [("meldingsnummer", "Meldingsnummer", None), ("report_date", "Melddatum", None), ("school_id", "School", None),
+        ("municipality_code", "Gemeente", None), ("working_days", "Werkdagen", 0)]
+# the tables with a download: name -> (file name, columns)
+TABLES = {"afgekeurde-regels": REJECTS, "meldingen-zonder-status": OPEN, "laadhistorie": HISTORY}
+
+
+def _button_ids(table: str) -> tuple[str, str]:
+    return f"{table}-csv", f"{table}-xlsx"
+
+
+def _dutch_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates and times written the Dutch way (23-11-2026), the same on screen and in the files."""
     frame = frame.copy()
     for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]) or column in ("report_date", "load_date"):
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].map(fmt.datetime_nl if column == "finished_at" else fmt.date_nl)
+        elif column in ("report_date", "load_date"):
             frame[column] = frame[column].map(fmt.date_nl)
-    if "duration_s" in frame:
-        frame["duration_s"] = frame["duration_s"].map(lambda s: fmt.number(s, 1))
-    return data_grid(grid_id, columns, frame, height)
+    return frame
+
+
+def _tables(wh: Warehouse) -> dict[str, pd.DataFrame]:
+    return {"afgekeurde-regels": queries.rejected_rows(wh), "meldingen-zonder-status":
+            queries.reports_without_status(wh, _reference_date(wh)), "laadhistorie": queries.load_history(wh)}
+
+
+def _reference_date(wh: Warehouse) -> date:
+    dates = queries.periods(wh, "peildatum")
+    return date.fromisoformat(dates[-1]) if dates else date.today()
+
+
+def _grid(grid_id: str, columns: list[_download.Column], frame: pd.DataFrame, height: str = "24rem") -> html.Div:
+    parts = [figures_grid(grid_id, _dutch_dates(frame), columns, height)]
+    if grid_id in TABLES and not frame.empty:
+        csv_id, xlsx_id = _button_ids(grid_id)
+        parts.append(html.Div([
+            html.Button("Download CSV", id=csv_id, className="btn btn-outline-primary btn-sm"),
+            html.Button("Download Excel", id=xlsx_id, className="btn btn-outline-primary btn-sm"),
+        ], className="rbl-download d-flex gap-2 my-2"))
+    return html.Div(parts)
+
+
+@secured_callback(
+    Output(DOWNLOAD_ID, "data"),
+    *(Input(b, "n_clicks") for t in TABLES for b in _button_ids(t)),
+    prevent_initial_call=True,
+    roles=DATA_QUALITY,
+)
+def download(*_clicks: int | None) -> object:
+    """The table whose button was clicked, as on screen, read again from the warehouse on the server."""
+    table, _, kind = (ctx.triggered_id or "").rpartition("-")
+    if table not in TABLES:
+        return no_update
+    wh = warehouse()
+    frame = _dutch_dates(_tables(wh)[table])
+    return _download.send_table(frame, TABLES[table], f"{table}-{queries.data_date(wh) or 'leeg'}", kind)
 
 
 def _freshness(wh) -> html.Div:
@@ -68,14 +122,14 @@ def _freshness(wh) -> html.Div:
 def layout(**_: object) -> html.Div:
     try:
         wh = warehouse()
-        history = queries.load_history(wh)
+        queries.load_history(wh)
     except WarehouseMissing:
         return html.Div([page_header("Data"), empty_state("Er is nog geen warehouse gepubliceerd.")])
-    dates = queries.periods(wh, "peildatum")
-    on = date.fromisoformat(dates[-1]) if dates else date.today()
-    open_reports = queries.reports_without_status(wh, on)
-    rejects = queries.rejected_rows(wh)
+    on = _reference_date(wh)
+    tables = _tables(wh)
+    rejects, open_reports = tables["afgekeurde-regels"], tables["meldingen-zonder-status"]
     return html.Div([
+        dcc.Download(id=DOWNLOAD_ID),
         page_header("Data", queries.data_date(wh)),
         html.H2("Actualiteit van de bronnen", className="h4"), _freshness(wh),
         html.H2("Afgekeurde regels", className="h4 mt-4"),
@@ -87,6 +141,6 @@ def layout(**_: object) -> html.Div:
                f"geregistreerd, langer dan de ingestelde termijn. {kpis()['open_zonder_status'].definition}",
                className="text-muted", id="zonder-status-aantal"),
         _grid("meldingen-zonder-status", OPEN, open_reports, "18rem"),
-        html.H2("Laadhistorie", className="h4 mt-4"), _grid("laadhistorie", HISTORY, history, "16rem"),
+        html.H2("Laadhistorie", className="h4 mt-4"), _grid("laadhistorie", HISTORY, tables["laadhistorie"], "16rem"),
         html.H2("Bestanden per lading", className="h4 mt-4"), _grid("bestanden", FILES, queries.load_files(wh)),
     ])

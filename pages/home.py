@@ -145,6 +145,8 @@ def _cards(wh: Warehouse, registry: Registry, code: str, where: str, viewer: Vie
                 fmt.period_label(kpi.period_kind, periods[-1]) + _list_status(wh, kpi, periods[-1]),
                 previous_label=fmt.previous_period_word(kpi.period_kind),
                 title=section_label,
+                period=periods[-1],
+                municipality_code=code,
             )
         )
     return cards

@@ -104,11 +104,13 @@ class ExportMeta:
         return out
 
 
-def workbook_bytes(sheets: list[Sheet], meta: ExportMeta) -> bytes:
+def workbook_bytes(sheets: list[Sheet], meta: ExportMeta | None) -> bytes:
+    """The workbook: "Toelichting" first (unless `meta` is None: a bare table), then the sheets."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     styles = _Styles(book)
-    _write_about(book.add_worksheet(ABOUT_SHEET), meta, styles)
+    if meta is not None:
+        _write_about(book.add_worksheet(ABOUT_SHEET), meta, styles)
     for sheet in sheets:
         _write_table(book.add_worksheet(sheet.name[:31]), sheet, styles)
     book.close()

@@ -24,7 +24,7 @@ EXPECTED_PAGES = {"/": FIGURE_ROLES, "/beheer": {"beheerder"}, "/data": {"coordi
                   "/verzuim": FIGURE_ROLES, "/vsv": FIGURE_ROLES}
 EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES, "verzuim-url.search": FIGURE_ROLES,
                       "verzuim-download.data": FIGURE_ROLES, "vsv-url.search": FIGURE_ROLES,
-                      "vsv-download.data": FIGURE_ROLES}
+                      "vsv-download.data": FIGURE_ROLES, "data-download.data": {"coordinator", "beheerder"}}
 
 
 @pytest.fixture(scope="module")
