@@ -40,7 +40,7 @@ demo: $(WAREHOUSE)/warehouse.duckdb
 
 run: install demo
 	$(PY) -m access demo  # one account per role; passwords printed once (or from RBL_DEMO_PASSWORD_<NAAM>)
-	RBL_WAREHOUSE=$(WAREHOUSE) $(PY) app.py
+	RBL_WAREHOUSE=$(WAREHOUSE) RBL_TOELICHTINGEN=etl/demo/toelichtingen $(PY) app.py  # the demo has example explanations
 
 lint: install
 	$(PY) -m ruff check .
