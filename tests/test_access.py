@@ -21,10 +21,14 @@ USERS = {role: user for user, role in TEST_ROLES.items()}
 FIGURE_ROLES = {"coordinator", "portefeuillehouder", "medewerker"}
 # security.md, written out independently of what the pages declare: a new page or callback must be added here
 EXPECTED_PAGES = {"/": FIGURE_ROLES, "/beheer": {"beheerder"}, "/data": {"coordinator", "beheerder"},
-                  "/verzuim": FIGURE_ROLES, "/vsv": FIGURE_ROLES}
+                  "/verzuim": FIGURE_ROLES, "/vsv": FIGURE_ROLES, "/effectrapportage": FIGURE_ROLES,
+                  "/kostenverdeling": FIGURE_ROLES}
 EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES, "verzuim-url.search": FIGURE_ROLES,
                       "verzuim-download.data": FIGURE_ROLES, "vsv-url.search": FIGURE_ROLES,
-                      "vsv-download.data": FIGURE_ROLES, "data-download.data": {"coordinator", "beheerder"}}
+                      "vsv-download.data": FIGURE_ROLES, "data-download.data": {"coordinator", "beheerder"},
+                      "effectrapportage-url.search": FIGURE_ROLES, "effectrapportage-download.data": FIGURE_ROLES,
+                      "kostenverdeling-url.search": FIGURE_ROLES, "kostenverdeling-melding.children": FIGURE_ROLES,
+                      "kostenverdeling-download.data": FIGURE_ROLES}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,195 @@
+"""Effectrapportage: the Doorstroompunt effect report for DUO of one past school year, for the region or one
+municipality: young people in view by origin and age band, first contact within the term, trajectory results
+and the share positive, 18+ absence; the deadline (a setting) and the XLSX of reports.effectrapportage.
+Filters in the URL: `/effectrapportage?jaar=2023-2024&gemeente=GM0758` (pages._filters).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.express as px
+from dash import Input, Output, State, dcc, html, no_update
+
+from access.roles import FIGURES, Viewer
+from access.web import current_viewer, secured_callback
+from pages import _filters
+from pages import _format as fmt
+from pages._components import empty_state, kpi_card, page_header, source_text
+from pages._data import kpis, warehouse
+from pages._style import plotly_template
+from reports import effectrapportage as report
+from warehouse import queries
+from warehouse.connection import Warehouse, WarehouseMissing
+
+IDS = _filters.FilterIds("effectrapportage")
+DOWNLOAD_ID, XLSX_ID = "effectrapportage-download", "effectrapportage-download-xlsx"
+TABLE_ID, MUNICIPALITIES_ID = "effectrapportage-tabel", "effectrapportage-gemeenten"
+DEADLINE_ID = "effectrapportage-termijn"
+
+
+def skeleton() -> html.Div:
+    return html.Div([*_filters.skeleton(IDS), html.Button(id=XLSX_ID), dcc.Download(id=DOWNLOAD_ID)])
+
+
+dash.register_page(__name__, path="/effectrapportage", name="Effectrapportage",
+                   title="Effectrapportage - RBL Monitor", order=60, access=FIGURES, skeleton=skeleton)
+
+
+def layout(jaar: str | None = None, gemeente: str | None = None, **_: object):
+    try:
+        return _page(warehouse(), current_viewer(), jaar, gemeente)
+    except WarehouseMissing:
+        return html.Div([page_header("Effectrapportage Doorstroompunt"),
+                         empty_state("Nog geen gegevens: er is nog geen warehouse gepubliceerd.")])
+
+
+@secured_callback(
+    Output(IDS.url, "search"),
+    Input(IDS.period, "value"), Input(IDS.municipality, "value"),
+    State(IDS.url, "search"),
+    prevent_initial_call=True,
+    roles=FIGURES,
+)
+def choose(period: str | None, municipality: str | None, current: str | None) -> object:
+    """The filter bar's values into the URL; the page router then redraws the page."""
+    wh = warehouse()
+    years = _years(wh) if period is not None else []
+    wanted = _filters.next_search(years, period, municipality, current)
+    return no_update if wanted is None else wanted
+
+
+@secured_callback(
+    Output(DOWNLOAD_ID, "data"),
+    Input(XLSX_ID, "n_clicks"),
+    State(IDS.url, "search"),
+    prevent_initial_call=True,
+    roles=FIGURES,
+)
+def download(_xlsx: int | None, search: str | None) -> object:
+    """The report's workbook, recomputed here from the URL for this viewer (suppressed for portfolio holders)."""
+    viewer, wh = current_viewer(), warehouse()
+    sel, names = _selection(wh, viewer, _filters.parse(search))
+    if sel.period is None or sel.municipality is None:
+        return no_update
+    built = _build(wh, viewer, sel, names)
+    return dcc.send_bytes(report.workbook(built, queries.data_date(wh)), report.filename(built))
+
+
+def _years(wh: Warehouse) -> list[str]:
+    """The school years the report can be about: those that had ended by the date of the data."""
+    return report.completed_years(queries.periods(wh, report.KIND), queries.data_date(wh))
+
+
+def _selection(wh: Warehouse, viewer: Viewer, query: dict) -> tuple[_filters.Selection, dict[str, str]]:
+    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
+    sel = _filters.select(viewer, names, _years(wh), [], query.get("jaar"), query.get("gemeente"), None)
+    return sel, names
+
+
+def _build(wh: Warehouse, viewer: Viewer, sel: _filters.Selection, names: dict[str, str]) -> report.EffectReport:
+    # staff: only their own municipalities, and not the region (access.roles)
+    visible = None if viewer.may_see_region else list(names)
+    return report.build(wh, sel.period, sel.municipality, viewer.public, visible, viewer.may_see_region)
+
+
+def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente) -> html.Div:
+    sel, names = _selection(wh, viewer, {"jaar": jaar, "gemeente": gemeente})
+    if sel.municipality is None:
+        return empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")
+    years = _years(wh)
+    bar = _filters.filter_bar(IDS, sel, years, names, region=viewer.may_see_region)
+    header = page_header(f"Effectrapportage Doorstroompunt {sel.municipality_name}", queries.data_date(wh),
+                         extra=bar)
+    notices = [empty_state(n) for n in sel.notices]
+    if sel.period is None:
+        return html.Div([header, *notices, empty_state("Nog geen afgesloten schooljaar met cijfers van het "
+                                                       "Doorstroompunt.")])
+    built = _build(wh, viewer, sel, names)
+    registry = kpis()
+    period_label = fmt.period_label(report.KIND, sel.period)
+    return html.Div([
+        header, *notices,
+        dbc.Alert(_deadline(built.due), id=DEADLINE_ID, color="info", className="rbl-deadline"),
+        html.P("Kleine aantallen (1 tot en met 4) staan als <5; een aandeel op zo'n klein aantal als –.",
+               className="text-muted") if viewer.public else None,
+        dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4")
+                 for c in _cards(wh, sel.period, sel.municipality, viewer.public)]),
+        html.H2(f"Cijfers voor de effectrapportage, {period_label}", className="h4 mt-2"),
+        _table(TABLE_ID, built.table, report.REPORT_COLUMNS, "sleutel", blank=True),
+        html.P("Een jongere met trajecten van verschillende herkomst, of die in het schooljaar van leeftijdsgroep "
+               "wisselde, telt in elk daarvan één keer: die regels tellen daarom soms op tot meer dan het totaal. "
+               "Beëindigde trajecten zonder geregistreerd resultaat tellen wel in het totaal, niet bij een "
+               "resultaat, en niet als positief.", className="small text-muted"),
+        html.P("Bron: RBL trajectregistratie; DUO verzuimregister", className="rbl-source small text-muted"),
+        dbc.Row([
+            dbc.Col([_bar(built.table, "herkomst_", "Jongeren in beeld naar herkomst", "effectrapportage-herkomst"),
+                     html.P(source_text(registry["vsv_in_beeld"]), className="rbl-source small text-muted")],
+                    xs=12, lg=6),
+            dbc.Col([_bar(built.table, "resultaat_", "Beëindigde trajecten naar resultaat",
+                          "effectrapportage-resultaat"),
+                     html.P(source_text(registry["trajecten_resultaat"]), className="rbl-source small text-muted")],
+                    xs=12, lg=6),
+        ], className="mt-3"),
+        html.H2(f"Per gemeente, {period_label}", className="h4 mt-4"),
+        _table(MUNICIPALITIES_ID, built.municipalities, report.MUNICIPALITY_COLUMNS, "gemeente_code"),
+        html.Div([html.Button("Download Excel", id=XLSX_ID, className="btn btn-outline-primary btn-sm"),
+                  dcc.Download(id=DOWNLOAD_ID)], className="rbl-download d-flex gap-2 my-3"),
+    ])
+
+
+def _deadline(due: date) -> str:
+    days = (due - date.today()).days
+    when = (f"nog {days} dag{'en' if days != 1 else ''}" if days > 0 else "vandaag" if days == 0
+            else "de datum is verstreken")
+    return f"{report.deadline_text(due)} Stand: {when}."
+
+
+def _cards(wh: Warehouse, year: str, code: str, public: bool) -> list:
+    registry = kpis()
+    years = queries.periods(wh, report.KIND)
+    previous = years[years.index(year) - 1] if year in years and years.index(year) > 0 else None
+    wanted = [year] + ([previous] if previous else [])
+    frame = queries.kpi_values(wh, report.KPI_IDS, wanted, municipality_code=code, public=public)
+    values = {(r.kpi_id, r.period): r.value for r in frame.itertuples(index=False) if not fmt.is_missing(r.value)}
+    return [kpi_card(registry[k], values.get((k, year)), values.get((k, previous)),
+                     fmt.period_label(report.KIND, year), period=year,
+                     municipality_code=None if code == queries.REGION_CODE else code)
+            for k in report.KPI_IDS]
+
+
+def _table(table_id: str, frame: pd.DataFrame, columns: list, key: str, blank: bool = False) -> dbc.Table:
+    """A plain table (short, printable): numbers the Dutch way, suppression marks as they are; every row has an
+    id `<table_id>-<key>` and every cell the class `col-<field>`, so a figure can be found by its place."""
+    head = html.Thead(html.Tr([html.Th(h, className=f"col-{f}") for f, h, _ in columns]))
+    body = []
+    for record in frame.to_dict("records"):
+        cells = [html.Td(_text(record.get(f), d, blank), className=f"col-{f}" + (" text-end" if d is not None else ""))
+                 for f, _, d in columns]
+        body.append(html.Tr(cells, id=f"{table_id}-{record[key]}"))
+    return dbc.Table([head, html.Tbody(body)], id=table_id, striped=True, hover=True, size="sm", responsive=True)
+
+
+def _text(value: object, decimals: int | None, blank: bool) -> str:
+    if isinstance(value, str):
+        return value
+    if fmt.is_missing(value):
+        return "" if blank else fmt.MISSING
+    return str(value) if decimals is None else fmt.number(value, decimals)
+
+
+def _bar(table: pd.DataFrame, prefix: str, title: str, graph_id: str):
+    rows = table[table["sleutel"].str.startswith(prefix)]
+    rows = rows.assign(v=pd.to_numeric(rows["aantal"], errors="coerce"),
+                       label=rows["omschrijving"].str.split(": ", n=1).str[-1]).dropna(subset=["v"])
+    if rows.empty or rows["v"].sum() == 0:
+        return empty_state(f"{title}: geen cijfers in deze selectie.")
+    fig = px.bar(rows.iloc[::-1], x="v", y="label", orientation="h", labels={"v": "Aantal", "label": ""},
+                 template=plotly_template())
+    fig.update_layout(height=100 + 28 * len(rows), showlegend=False)
+    fig.update_yaxes(automargin=True)
+    return html.Div([html.H3(title, className="h6 mb-0"),
+                     dcc.Graph(id=graph_id, figure=fig, config={"displaylogo": False})])
