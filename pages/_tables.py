@@ -3,6 +3,8 @@ they can be tested without building an app and shared by a page and its download
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from pages import _format as fmt
@@ -135,3 +137,61 @@ def vsv_table(wh: Warehouse, year: str, code: str, public: bool, norms: pd.DataF
     table = pd.DataFrame(list(rows.values()), columns=["_order"] + [f for f, _, _ in columns], dtype=object)
     table = table.sort_values("_order", kind="stable")
     return table[[f for f, _, _ in columns]].reset_index(drop=True), columns
+
+
+# --- one school location: the detail that opens on a click in the school chart or table -----------------
+REASONS_KPI = "sluitredenen"
+KIND_LABELS = {"V1": "V1 (oud)", "V2": "V2 (oud)", "V3": "V3: 16 uur, onder 18", "V4": "V4: 16 uur, 18 en ouder",
+               "L": "Luxe verzuim", "LRV": "Langdurig relatief verzuim", "RMC": "RMC (18 en ouder)", "O": "Overig",
+               "signaal": "Signaal verzuim", "beginnend": "Beginnend verzuim"}
+# DUO's closing reasons 1-7; the registry names the first and the last (docs/kpis.md, sluitredenen)
+REASON_LABELS = {"1": "1: terug naar school", "7": "7: geoorloofd afwezig"}
+
+
+@dataclass(frozen=True)
+class SchoolDetail:
+    """One school location's figures for the detail panel; values are numbers or suppression marks."""
+
+    trend: pd.DataFrame  # period, value: persons reported per 100 pupils, every school year with a figure
+    reports: pd.DataFrame  # soort (Dutch label), aantal: reports of the chosen school year, per kind
+    reports_total: object  # all reports of the chosen school year at this location
+    reasons: pd.DataFrame  # reden (Dutch label), aantal: reports closed in the chosen school year, per reason
+
+
+def _pairs(breakdown: str) -> dict[str, str]:
+    return dict(p.split("=", 1) for p in breakdown.split(";") if p)
+
+
+def school_detail(wh: Warehouse, school_id: str, year: str, years: list[str], public: bool) -> SchoolDetail:
+    """The school's rate over `years`, its reports per kind in `year` (verzuim_per_school, whose rows belong
+    to the municipality where the school stands) and its closing reasons in `year` (sluitredenen, the region's
+    rows: reports at this school from pupils of every municipality, as the school's rate counts them)."""
+    # one read for the trend and the counts: suppression (public) works on whole tables, and costs per read
+    frame = queries.kpi_values(wh, [SCHOOL_KPI], years, breakdown=None, public=public)
+    frame = frame[frame["breakdown"].str.contains(f"school={school_id}", regex=False)]
+    rates = frame[frame["breakdown"] == f"school={school_id}"]
+    trend = pd.DataFrame({"period": rates["period"].tolist(), "value": rates["value"].tolist()}, dtype=object)
+    total, kinds = None, []
+    for period, breakdown, value in zip(frame["period"], frame["breakdown"], frame["value"], strict=True):
+        parts = _pairs(breakdown)
+        if period != year or parts.get("school") != school_id or parts.get("maat") != "meldingen":
+            continue
+        if "verzuimsoort" in parts:
+            kinds.append((KIND_LABELS.get(parts["verzuimsoort"], parts["verzuimsoort"]), value))
+        else:
+            total = value
+    reasons_frame = queries.kpi_values(wh, [REASONS_KPI], [year], municipality_code=queries.REGION_CODE,
+                                       breakdown=None, public=public)
+    reasons = []
+    for breakdown, value in zip(reasons_frame["breakdown"], reasons_frame["value"], strict=True):
+        parts = _pairs(breakdown)
+        if parts.get("school") == school_id and "reden" in parts:
+            reasons.append((parts["reden"], value))
+    reasons.sort(key=lambda r: int(r[0]) if r[0].isdigit() else 99)
+    return SchoolDetail(
+        trend=trend.sort_values("period", kind="stable").reset_index(drop=True),
+        reports=pd.DataFrame(sorted(kinds), columns=["soort", "aantal"], dtype=object),
+        reports_total=total,
+        reasons=pd.DataFrame([(REASON_LABELS.get(r, r), v) for r, v in reasons], columns=["reden", "aantal"],
+                             dtype=object),
+    )

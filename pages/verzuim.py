@@ -1,11 +1,13 @@
-"""Verzuim: the absence figures of one school year for the region or one municipality, absence per school
-location, and the trend of relative absence. Filters in the URL: `/verzuim?jaar=2024-2025&gemeente=GM0758
-&soort=VO` (pages._filters).
+"""Verzuim: the absence figures of one school year for the region or one municipality, a map of the
+municipalities coloured by a chosen KPI (a click on a municipality selects it), absence per school location
+(a click on a school opens its detail), and relative absence per municipality over the years. Filters in the
+URL: `/verzuim?jaar=2024-2025&gemeente=GM0758&soort=VO&kaart=lrv` (pages._filters, pages._map).
 """
 
 from __future__ import annotations
 
 import dash
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.express as px
@@ -13,12 +15,12 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from access.roles import FIGURES, Viewer
 from access.web import current_viewer, secured_callback
-from pages import _download, _filters, _tables
+from pages import _charts, _download, _filters, _map, _tables
 from pages import _format as fmt
-from pages._components import data_grid, empty_state, kpi_card, page_header, source_text
+from pages._components import empty_state, figures_grid, kpi_card, page_header, source_text
 from pages._data import kpis, warehouse
-from pages._style import plotly_template
-from warehouse import queries
+from pages._style import figure_template
+from warehouse import notes, queries
 from warehouse.connection import Warehouse, WarehouseMissing
 
 IDS = _filters.FilterIds("verzuim")
@@ -29,22 +31,27 @@ CARD_KPIS = ["relatief_verzuim_per_1000", "absoluut_verzuim_per_1000", "thuiszit
 SCHOOL_KPI, TREND_KPI = _tables.SCHOOL_KPI, "relatief_verzuim_per_1000"
 KINDS = _tables.KINDS
 CHART_SCHOOLS = 20  # the ranked chart shows the schools with the highest rate; the table has them all
+MAP_ID, MAP_KPI_ID = "verzuim-kaart", "verzuim-kaart-kpi"
+MAP_KPIS = CARD_KPIS  # every card's KPI has a figure per municipality; the headline KPI is the default
+CHART_ID, DETAIL_ID = "verzuim-per-school-grafiek", "verzuim-school-detail"
 
 
 def skeleton() -> html.Div:
     return html.Div([*_filters.skeleton(IDS, kinds=True), html.Button(id=CSV_ID), html.Button(id=XLSX_ID),
-                     dcc.Download(id=DOWNLOAD_ID)])
+                     dcc.Download(id=DOWNLOAD_ID), dcc.Graph(id=MAP_ID), dcc.Dropdown(id=MAP_KPI_ID),
+                     dcc.Graph(id=CHART_ID), dag.AgGrid(id=GRID_ID), html.Div(id=DETAIL_ID)])
 
 
 dash.register_page(__name__, path="/verzuim", name="Verzuim", title="Verzuim - RBL Monitor", order=10,
                    access=FIGURES, skeleton=skeleton)
 
 
-def layout(jaar: str | None = None, gemeente: str | None = None, soort: str | None = None, **_: object):
+def layout(jaar: str | None = None, gemeente: str | None = None, soort: str | None = None,
+           kaart: str | None = None, **_: object):
     viewer = current_viewer()
     try:
         wh = warehouse()
-        return _page(wh, viewer, jaar, gemeente, soort)
+        return _page(wh, viewer, jaar, gemeente, soort, kaart)
     except WarehouseMissing:
         return html.Div([page_header("Verzuim"), empty_state("Nog geen gegevens: er is nog geen warehouse "
                                                              "gepubliceerd.")])
@@ -53,14 +60,24 @@ def layout(jaar: str | None = None, gemeente: str | None = None, soort: str | No
 @secured_callback(
     Output(IDS.url, "search"),
     Input(IDS.period, "value"), Input(IDS.municipality, "value"), Input(IDS.kind, "value"),
+    # the map and its chooser are only on the page when there is a school year with figures
+    Input(MAP_KPI_ID, "value", allow_optional=True), Input(MAP_ID, "clickData", allow_optional=True),
     State(IDS.url, "search"),
     prevent_initial_call=True,
     roles=FIGURES,
 )
-def choose(period: str | None, municipality: str | None, kind: str | None, current: str | None) -> object:
-    """The filter bar's values into the URL; the page router then redraws the page."""
-    years = queries.periods(warehouse(), "schooljaar") if period is not None else []
-    wanted = _filters.next_search(years, period, municipality, current, kind)
+def choose(period: str | None, municipality: str | None, kind: str | None, map_kpi: str | None,
+           click: dict | None, current: str | None) -> object:
+    """The filter bar's values, the map's KPI and a click on a municipality in the map into the URL; the page
+    router then redraws the page. A click selects only a municipality this viewer may see."""
+    wh = warehouse()
+    if ctx.triggered_id == MAP_ID:
+        municipality = _map.clicked_municipality(click)
+        if municipality is None or municipality not in _filters.visible_municipalities(queries.municipalities(wh),
+                                                                                        current_viewer()):
+            return no_update
+    years = queries.periods(wh, "schooljaar") if period is not None else []
+    wanted = _map.next_search(years, period, municipality, current, kind, map_kpi, TREND_KPI)
     return no_update if wanted is None else wanted
 
 
@@ -74,10 +91,7 @@ def choose(period: str | None, municipality: str | None, kind: str | None, curre
 def download(_csv: int | None, _xlsx: int | None, search: str | None) -> object:
     """The school table as on screen, recomputed here from the URL for this viewer (suppressed when public)."""
     viewer, wh = current_viewer(), warehouse()
-    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
-    query = _filters.parse(search)
-    sel = _filters.select(viewer, names, queries.periods(wh, "schooljaar"), KINDS, query.get("jaar"),
-                          query.get("gemeente"), query.get("soort"))
+    sel = _url_selection(wh, viewer, search)
     if sel.period is None or sel.municipality is None:
         return no_update
     table, columns = _tables.school_table(wh, sel.period, sel.municipality, sel.kind, viewer.public,
@@ -86,7 +100,51 @@ def download(_csv: int | None, _xlsx: int | None, search: str | None) -> object:
                                     csv=ctx.triggered_id == CSV_ID)
 
 
-def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente, soort) -> html.Div:
+@secured_callback(
+    Output(DETAIL_ID, "children"),
+    # the chart is missing when no school has a rate to show (e.g. all suppressed), the table when none has data
+    Input(CHART_ID, "clickData", allow_optional=True), Input(GRID_ID, "cellClicked", allow_optional=True),
+    State(IDS.url, "search"),
+    prevent_initial_call=True,
+    roles=FIGURES,
+)
+def school_detail(chart_click: dict | None, cell: dict | None, search: str | None) -> object:
+    """The detail of the school clicked in the chart or the table: only a school of the table this viewer sees
+    for the URL's selection (recomputed here, never taken from the browser), suppressed when public."""
+    viewer, wh = current_viewer(), warehouse()
+    sel = _url_selection(wh, viewer, search)
+    if sel.period is None or sel.municipality is None:
+        return no_update
+    table, _ = _tables.school_table(wh, sel.period, sel.municipality, sel.kind, viewer.public, viewer.may_see_region)
+    row = _clicked_school(table, chart_click if ctx.triggered_id == CHART_ID else None,
+                          cell if ctx.triggered_id == GRID_ID else None)
+    if row is None:
+        return no_update
+    detail = _tables.school_detail(wh, row["school_id"], sel.period, queries.periods(wh, "schooljaar"), viewer.public)
+    return _school_modal(row, detail, sel.period)
+
+
+def _url_selection(wh: Warehouse, viewer: Viewer, search: str | None) -> _filters.Selection:
+    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
+    query = _filters.parse(search)
+    return _filters.select(viewer, names, queries.periods(wh, "schooljaar"), KINDS, query.get("jaar"),
+                           query.get("gemeente"), query.get("soort"))
+
+
+def _clicked_school(table: pd.DataFrame, chart_click: dict | None, cell: dict | None) -> pd.Series | None:
+    """The table row of the clicked school: the chart's bar carries the school id, a table cell its row id
+    (AG Grid numbers the rows of `rowData` from 0, in the table's order)."""
+    school = None
+    if chart_click:
+        points = chart_click.get("points") or [{}]
+        school = ((points[0] or {}).get("customdata") or [None])[0]
+    elif cell and str(cell.get("rowId", "")).isdigit() and int(cell["rowId"]) < len(table):
+        school = table.iloc[int(cell["rowId"])]["school_id"]
+    match = table[table["school_id"] == school] if isinstance(school, str) else table.iloc[0:0]
+    return None if match.empty else match.iloc[0]
+
+
+def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente, soort, kaart=None) -> html.Div:
     names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
     years = queries.periods(wh, "schooljaar")
     sel = _filters.select(viewer, names, years, KINDS, jaar, gemeente, soort)
@@ -98,23 +156,46 @@ def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente, soort) -> html.Div:
     if sel.period is None:
         return html.Div([header, *notices, empty_state("Nog geen schooljaar met verzuimcijfers.")])
     registry = kpis()
+    map_kpi, map_notice = _map.chosen_kpi(kaart, MAP_KPIS, TREND_KPI)
+    notices += [empty_state(map_notice)] if map_notice else []
     table, columns = _tables.school_table(wh, sel.period, sel.municipality, sel.kind, viewer.public,
                                            viewer.may_see_region)
     return html.Div([
         header, *notices,
         dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4")
                  for c in _cards(wh, years, sel.period, sel.municipality, viewer.public)]),
+        dbc.Row([
+            dbc.Col(_map_section(wh, map_kpi, sel, names, viewer.public), xs=12, lg=5, className="mb-4"),
+            dbc.Col([
+                html.H2("Relatief verzuim door de jaren, per gemeente", className="h4 mt-2"),
+                _trend_chart(wh, years, sel.municipality, names, viewer.public, viewer.may_see_region),
+                html.P(source_text(registry[TREND_KPI]), className="rbl-source small text-muted"),
+            ], xs=12, lg=7, className="mb-4"),
+        ]),
         html.H2("Verzuim per school", className="h4 mt-2"),
         html.P(f"Leerlingen met minstens één melding per 100 leerlingen, {fmt.period_label('schooljaar', sel.period)}"
-               f"{'' if not sel.kind else ', ' + sel.kind}.", className="text-muted"),
+               f"{'' if not sel.kind else ', ' + sel.kind}. Klik op een school voor haar verloop, meldingen en "
+               "sluitredenen.", className="text-muted"),
         _school_chart(table),
         html.P(source_text(registry[SCHOOL_KPI]), className="rbl-source small text-muted"),
         _school_grid(table, columns),
         _download.buttons(DOWNLOAD_ID, CSV_ID, XLSX_ID) if not table.empty else None,
-        html.H2("Relatief verzuim door de jaren", className="h4 mt-4"),
-        _trend_chart(wh, years, sel.municipality, sel.municipality_name, viewer.public, viewer.may_see_region),
-        html.P(source_text(registry[TREND_KPI]), className="rbl-source small text-muted"),
+        html.Div(id=DETAIL_ID),
     ])
+
+
+def _map_section(wh: Warehouse, kpi_id: str, sel: _filters.Selection, names: dict[str, str], public: bool) -> list:
+    kpi = kpis()[kpi_id]
+    values = _map.map_values(wh, kpi_id, sel.period, names, public)
+    figure = _map.map_figure(values, kpi, fmt.period_label("schooljaar", sel.period), sel.municipality)
+    return [
+        html.H2("Kaart van de gemeenten", className="h4 mt-2"),
+        _map.kpi_chooser(MAP_KPI_ID, [kpis()[k] for k in MAP_KPIS], kpi_id),
+        html.P(f"{kpi.label}, {fmt.period_label('schooljaar', sel.period)}. Klik op een gemeente om haar te kiezen.",
+               className="text-muted small mb-1"),
+        _map.map_graph(MAP_ID, figure),
+        html.P(f"{source_text(kpi)}; kaart: CBS / PDOK, gemeentegrenzen 2022", className="rbl-source small text-muted"),
+    ]
 
 
 def _cards(wh: Warehouse, years: list[str], year: str, code: str, public: bool) -> list:
@@ -124,14 +205,13 @@ def _cards(wh: Warehouse, years: list[str], year: str, code: str, public: bool) 
     frame = queries.kpi_values(wh, CARD_KPIS, wanted, municipality_code=code, public=public)
     values = {(r.kpi_id, r.period): r.value for r in frame.itertuples(index=False) if not fmt.is_missing(r.value)}
     return [kpi_card(registry[k], values.get((k, year)), values.get((k, previous)),
-                     fmt.period_label("schooljaar", year)) for k in CARD_KPIS]
+                     fmt.period_label("schooljaar", year), period=year, municipality_code=code) for k in CARD_KPIS]
 
 
 def _school_grid(table: pd.DataFrame, columns: list[_download.Column]):
     if table.empty:
         return empty_state("Geen scholen met verzuimcijfers in deze selectie.")
-    shown = _download.dutch_frame(table, columns).set_axis([f for f, _, _ in columns], axis=1)
-    return data_grid(GRID_ID, [(f, h) for f, h, _ in columns], shown)
+    return figures_grid(GRID_ID, table, columns)
 
 
 def _school_chart(table: pd.DataFrame):
@@ -142,23 +222,86 @@ def _school_chart(table: pd.DataFrame):
     # two locations can share a name: the label carries the location code, or plotly would stack them
     top = top.assign(label=top["naam"] + " (" + top["school_id"] + ")")
     fig = px.bar(top, x="v", y="label", orientation="h", labels={"v": "Per 100 leerlingen", "label": ""},
-                 template=plotly_template())  # px colours traces from its template: give it ours
-    fig.update_layout(height=120 + 22 * len(top), showlegend=False)
-    fig.update_yaxes(automargin=True)  # long school names: the template's narrow margin would clip them
-    return dcc.Graph(id="verzuim-per-school-grafiek", figure=fig, config={"displaylogo": False})
+                 custom_data=["school_id"],  # a click on a bar names its school (school_detail)
+                 template=figure_template())  # px colours traces from its template: give it ours
+    fig.update_traces(hovertemplate="%{y}<br>%{x:,.1f} per 100 leerlingen<extra></extra>")
+    # long school names: the template's narrow margin would clip them
+    fig.update_layout(height=120 + 22 * len(top), showlegend=False, yaxis_automargin=True)
+    return dcc.Graph(id=CHART_ID, figure=fig, config={"displaylogo": False})
 
 
-def _trend_chart(wh: Warehouse, years: list[str], code: str, name: str, public: bool, region: bool):
-    # staff do not see the region's figures: their own municipality only
-    codes = ([queries.REGION_CODE] if region else []) + ([code] if code != queries.REGION_CODE else [])
-    frames = [queries.kpi_values(wh, [TREND_KPI], years, municipality_code=c, public=public) for c in codes]
-    frame = pd.concat(frames)
+def _trend_chart(wh: Warehouse, years: list[str], code: str, names: dict[str, str], public: bool, region: bool):
+    """Relative absence over the school years of every municipality the viewer may see (grey), the region
+    (black, not for staff) and the selected one (blue); periods with a time-series note are marked."""
+    frame = queries.kpi_values(wh, [TREND_KPI], years, public=public)
     frame = frame.assign(v=pd.to_numeric(frame["value"], errors="coerce")).dropna(subset=["v"])
+    wanted = set(names) | ({queries.REGION_CODE} if region else set())
+    frame = frame[frame["municipality_code"].isin(wanted)]
     if frame.empty:
         return empty_state("Nog geen verzuimcijfers door de jaren.")
-    frame["Gebied"] = frame["municipality_code"].map(lambda c: _filters.REGION_LABEL if c == queries.REGION_CODE
-                                                      else name)
-    fig = px.line(frame, x="period", y="v", color="Gebied", markers=True, template=plotly_template(),
-                  labels={"period": "Schooljaar", "v": "Per 1.000 leerplichtigen"})
-    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    kpi = kpis()[TREND_KPI]
+    fig = _charts.municipality_trend(frame, names, code, years, x_label="Schooljaar",
+                                     y_label="Per 1.000 leerplichtigen", decimals=kpi.decimals,
+                                     region_code=queries.REGION_CODE)
+    _charts.add_series_notes(fig, notes.series_notes(TREND_KPI), years)
     return dcc.Graph(id="verzuim-trend-grafiek", figure=fig, config={"displaylogo": False})
+
+
+def _school_modal(row: pd.Series, detail: _tables.SchoolDetail, year: str) -> dbc.Modal:
+    registry = kpis()
+    label = fmt.period_label("schooljaar", year)
+    reports = [(s, _count(v)) for s, v in zip(detail.reports["soort"], detail.reports["aantal"], strict=True)]
+    reasons = [(r, _count(v)) for r, v in zip(detail.reasons["reden"], detail.reasons["aantal"], strict=True)]
+    return dbc.Modal([
+        dbc.ModalHeader(dbc.ModalTitle(f"{row['naam']} ({row['school_id']})", id="verzuim-school-titel"),
+                        close_button=True),
+        dbc.ModalBody([
+            html.P(f"{row['soort']}, {row['gemeente']}", className="text-muted"),
+            html.H3("Leerlingen met een melding per 100 leerlingen, door de jaren", className="h6"),
+            _school_trend(detail.trend),
+            html.P(source_text(registry[SCHOOL_KPI]), className="rbl-source small text-muted"),
+            dbc.Row([
+                dbc.Col([html.H3(f"Meldingen naar verzuimsoort, {label}", className="h6"),
+                         _small_table("verzuim-school-meldingen", ("Verzuimsoort", "Meldingen"), reports,
+                                      ("Totaal", _count(detail.reports_total)),
+                                      "Geen meldingen op deze school in dit schooljaar.")], md=6),
+                dbc.Col([html.H3(f"Sluitredenen, {label}", className="h6"),
+                         _small_table("verzuim-school-sluitredenen", ("Reden", "Afgesloten meldingen"), reasons,
+                                      None, "Geen afgesloten meldingen van deze school in dit schooljaar."),
+                         html.P(source_text(registry[_tables.REASONS_KPI]), className="rbl-source small text-muted")],
+                        md=6),
+            ]),
+        ]),
+    ], id="verzuim-school-modal", is_open=True, size="lg", scrollable=True)
+
+
+def _count(value: object) -> str:
+    """A count as the screen writes it, or its suppression mark."""
+    return fmt.by_unit(value, "aantal", 0)
+
+
+def _school_trend(trend: pd.DataFrame):
+    shown = trend.assign(v=pd.to_numeric(trend["value"], errors="coerce"))
+    hidden = [f"{p} ({v})" for p, v in zip(trend["period"], trend["value"], strict=True) if isinstance(v, str)]
+    note = html.P(f"Niet getoond (kleine aantallen): {', '.join(hidden)}.", className="small text-muted") \
+        if hidden else None
+    if shown["v"].isna().all():
+        return html.Div([empty_state("Geen cijfers door de jaren om te tonen."), note])
+    periods = trend["period"].tolist()
+    fig = px.line(shown, x="period", y="v", markers=True, template=figure_template(),
+                  labels={"period": "Schooljaar", "v": "Per 100 leerlingen"})
+    fig.update_traces(hovertemplate="%{x}: %{y:,.1f} per 100 leerlingen<extra></extra>", name="School")
+    fig.update_layout(height=320, showlegend=False, xaxis_automargin=True)  # slanted labels clear the title
+    _charts.add_series_notes(fig, notes.series_notes(SCHOOL_KPI), periods)
+    return html.Div([dcc.Graph(id="verzuim-school-trend", figure=fig, config={"displaylogo": False}), note])
+
+
+def _small_table(table_id: str, headers: tuple[str, str], rows: list[tuple[str, str]], total: tuple[str, str] | None,
+                 empty: str):
+    if not rows:
+        return html.P(empty, className="text-muted small", id=table_id)
+    body = [html.Tr([html.Td(a), html.Td(b, className="text-end")]) for a, b in rows]
+    if total is not None:
+        body.append(html.Tr([html.Th(total[0]), html.Th(total[1], className="text-end")]))
+    return dbc.Table([html.Thead(html.Tr([html.Th(headers[0]), html.Th(headers[1], className="text-end")])),
+                      html.Tbody(body)], id=table_id, size="sm", striped=True, className="mb-2")

@@ -30,6 +30,7 @@ from tests.test_kpis_vsv import (
     VSV_VOORLOPIG,
     T,
 )
+from tests.test_page_verzuim import PATHS, array, callback, click_area, find, map_areas, page_tree, wait_for
 from warehouse import queries
 from warehouse.connection import Warehouse
 from warehouse.kpis import KPIS
@@ -140,3 +141,75 @@ def test_staff_see_their_municipality_without_the_region(small_wh: Path) -> None
     table, columns = _tables.vsv_table(Warehouse(small_wh), T, BREDA, False, queries.vsv_norms(), region=False)
     assert [h for _, h, _ in columns] == ["Groep", "VSV'ers", "VSV-percentage", "Landelijke norm"]
     assert "MBO niveau 4" not in table["groep"].tolist()  # only the region had figures there
+
+
+# --- map, click to select, trend per municipality (issue 4) ------------------------------------------
+ALTENA, ETTEN_LEUR = "GM1959", "GM0777"
+
+
+def choose_on_map(client, search: str, click: str | None, map_kpi: str = "vsv_percentage",
+                  municipality: str = queries.REGION_CODE) -> tuple[int, str | None]:
+    status, response = callback(client, "vsv-url.search", [
+        ("vsv-jaar", "value", T), ("vsv-gemeente", "value", municipality), ("vsv-kaart-kpi", "value", map_kpi),
+        ("vsv-kaart", "clickData", {"points": [{"location": click}]} if click else None),
+    ], [("vsv-url", "search", search)], "vsv-kaart.clickData" if click else "vsv-kaart-kpi.value")
+    return status, (response["vsv-url"]["search"] if response else None)
+
+
+def test_map_colours_the_municipalities_by_vsv(small_wh: Path) -> None:
+    # 2022-2023: Breda S1 S2 S6 of 60 = 5,00%; Altena S4 S5 of 10 = 20,00%; Etten-Leur 0 of 10 = 0,00%
+    tree = page_tree(login_client(create_app(small_wh), "coordinator"), "/vsv", f"?jaar={T}&gemeente={ALTENA}")
+    assert map_areas(tree, "vsv-kaart") == {
+        ALTENA: (20.0, "<b>Altena</b><br>VSV-percentage: 20,00%<br>teljaar 2022-2023"),
+        BREDA: (5.0, "<b>Breda</b><br>VSV-percentage: 5,00%<br>teljaar 2022-2023"),
+        ETTEN_LEUR: (0.0, "<b>Etten-Leur</b><br>VSV-percentage: 0,00%<br>teljaar 2022-2023"),
+    }
+    # the number of leavers, for the portfolio holder: 3 and 2 are small ("<5"), 0 is not; the region's 5
+    # stays, so no third cell is hidden
+    tree = page_tree(login_client(create_app(small_wh), "wethouder"), "/vsv", f"?jaar={T}&kaart=vsv_aantal")
+    areas = map_areas(tree, "vsv-kaart")
+    assert {c: (z, t.split(": ")[1].split("<br>")[0]) for c, (z, t) in areas.items()} == {
+        ALTENA: (None, "&lt;5"), BREDA: (None, "&lt;5"), ETTEN_LEUR: (0.0, "0")}
+
+
+def test_a_click_on_the_vsv_map_selects_the_municipality(small_wh: Path) -> None:
+    client = login_client(create_app(small_wh), "coordinator")
+    # 2022-2023 is not the latest count year (2023-2024 is): it stays in the URL
+    assert choose_on_map(client, f"?jaar={T}", ETTEN_LEUR) == (200, f"?jaar={T}&gemeente={ETTEN_LEUR}")
+    assert choose_on_map(client, f"?jaar={T}", None, map_kpi="vsv_aantal") == (200, f"?jaar={T}&kaart=vsv_aantal")
+    staff = login_client(create_app(small_wh), "medewerker")  # Breda and Drimmelen only
+    assert choose_on_map(staff, f"?jaar={T}", ALTENA, municipality=BREDA) == (200, None)
+
+
+def test_vsv_trend_per_municipality(small_wh: Path) -> None:
+    tree = page_tree(login_client(create_app(small_wh), "coordinator"), "/vsv", f"?jaar={T}&gemeente={BREDA}")
+    traces = find(tree, "vsv-trend-grafiek")["props"]["figure"]["data"]
+    lines = {t["name"]: array(t["y"]) for t in traces if t["name"] in ("Regio West-Brabant", "Breda")}
+    # Breda: 3 of 60 in 2022-2023, S7 of 50 (provisional) in 2023-2024; region 5 of 80
+    assert lines["Breda"] == [5.0, 2.0]
+    assert lines["Regio West-Brabant"][0] == 6.25
+    breda = next(t for t in traces if t["name"] == "Breda")
+    assert breda["marker"]["symbol"] == ["circle", "circle-open"]  # definitive, provisional
+    assert sum(t["name"] == "Andere gemeenten" for t in traces) == 2
+
+
+@pytest.mark.browser
+def test_vsv_map_click_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
+    wh = Warehouse(demo_warehouse)
+    year = queries.periods(wh, "teljaar")[-2]
+    kpi = KPIS["vsv_percentage"]
+    row = queries.kpi_values(wh, [kpi.id], [year], municipality_code=ETTEN_LEUR)
+
+    start_and_login(dash_duo, create_app(demo_warehouse), "coordinator", f"/vsv?jaar={year}")
+    dash_duo.wait_for_text_to_equal("h1", "Voortijdig schoolverlaten Regio West-Brabant")
+    wait_for(lambda: len(dash_duo.find_elements(PATHS.format(graph="vsv-kaart"))) == 16, "16 areas")
+    click_area(dash_duo, "vsv-kaart", ETTEN_LEUR)
+    dash_duo.wait_for_text_to_equal("h1", "Voortijdig schoolverlaten Etten-Leur")
+    dash_duo.wait_for_text_to_equal("#kpi-vsv_percentage .kpi-value",
+                                    fmt.by_unit(row["value"].item(), kpi.unit, kpi.decimals))
+    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/vsv?jaar={year}&gemeente={ETTEN_LEUR}"
+    notes = dash_duo.driver.execute_script(
+        "return document.querySelector('#vsv-trend-grafiek .js-plotly-plot').data"
+        ".filter(t => t.name === 'Reeksnotitie').map(t => t.x);")
+    assert notes == [["2019-2020", "2020-2021"]]  # config/reeksnotities.toml marks both for every KPI
+    assert dash_duo.get_logs() == []
