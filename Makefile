@@ -9,7 +9,7 @@ DEMO_LOAD_DATE := 2025-11-15  # the demo pretends its files were exported on thi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install browser demo run test lint bench requirements clean
+.PHONY: help install browser chart-browser demo run test lint bench requirements clean
 
 help:
 	@echo "make run   - install, build the demo warehouse if there is none, serve http://127.0.0.1:8050"
@@ -31,14 +31,21 @@ browser:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
 	fi
 
-$(WAREHOUSE)/warehouse.duckdb: | $(VENV)/.installed
+# rebuilt when the figures' code changes (the load is idempotent: the same files give the same warehouse)
+$(WAREHOUSE)/warehouse.duckdb: $(wildcard warehouse/*.py warehouse/models/*.sql etl/*.py) | $(VENV)/.installed
 	$(PY) -m etl.demo $(DEMO_SOURCES)
 	$(PY) -m etl load $(DEMO_SOURCES) --warehouse $(WAREHOUSE) --report $(DATA)/demo_afgekeurd.csv \
 		--load-date $(DEMO_LOAD_DATE)
 
 demo: $(WAREHOUSE)/warehouse.duckdb
 
-run: install demo
+# Debian's Chromium also draws the charts of the PDF meeting pack (kaleido); without it the pack still comes,
+# with "Grafiek niet beschikbaar" where a chart would be, so `make run` does not fail on it
+chart-browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		$(SUDO) apt-get install -y -qq chromium; } || echo "Chromium niet geinstalleerd: het kwartaalpakket krijgt geen grafieken."
+
+run: install chart-browser demo
 	$(PY) -m access demo  # one account per role; passwords printed once (or from RBL_DEMO_PASSWORD_<NAAM>)
 	RBL_WAREHOUSE=$(WAREHOUSE) RBL_TOELICHTINGEN=etl/demo/toelichtingen $(PY) app.py  # the demo has example explanations
 

@@ -271,10 +271,14 @@ class Loader:
               AND CASE o.period_kind WHEN 'peildatum' THEN CAST(o.period AS DATE)
                        WHEN 'begrotingsjaar' THEN make_date(CAST(o.period AS INTEGER), 12, 31)
                        WHEN 'teljaar' THEN make_date(CAST(right(o.period, 4) AS INTEGER), 9, 30)
+                       WHEN 'kwartaal' THEN last_day(make_date(CAST(left(o.period, 4) AS INTEGER),
+                                                               3 * CAST(right(o.period, 1) AS INTEGER), 1))
                        ELSE make_date(CAST(right(o.period, 4) AS INTEGER), 7, 31) END < ?""", [keep_from])
         from warehouse.kpis import KPIS
+        from warehouse.registry import period_kinds
 
-        kinds = pa.table({"kpi_id": list(KPIS), "period_kind": [k.period_kind for k in KPIS.values()]})
+        pairs = [(k.id, kind) for k in KPIS.values() for kind in period_kinds(k)]
+        kinds = pa.table({"kpi_id": [i for i, _ in pairs], "period_kind": [kind for _, kind in pairs]})
         self.work.register("kpi_kinds", kinds)
         self.work.execute("INSERT INTO nw.mart_periods SELECT * FROM retired")
         self.work.execute("""INSERT INTO nw.mart_kpi_values SELECT k.* FROM old.mart_kpi_values k

@@ -20,6 +20,7 @@ _PERIOD_WORDS = {
     "teljaar": "teljaar",
     "peildatum": "peildatum",
     "begrotingsjaar": "begroting",
+    "kwartaal": "kwartaal",
 }
 
 

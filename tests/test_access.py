@@ -22,13 +22,22 @@ FIGURE_ROLES = {"coordinator", "portefeuillehouder", "medewerker"}
 # security.md, written out independently of what the pages declare: a new page or callback must be added here
 EXPECTED_PAGES = {"/": FIGURE_ROLES, "/beheer": {"beheerder"}, "/data": {"coordinator", "beheerder"},
                   "/verzuim": FIGURE_ROLES, "/vsv": FIGURE_ROLES, "/effectrapportage": FIGURE_ROLES,
-                  "/kostenverdeling": FIGURE_ROLES}
+                  "/kostenverdeling": FIGURE_ROLES, "/jaarverslag": FIGURE_ROLES,
+                  "/capaciteit": FIGURE_ROLES, "/kwartaal": {"coordinator", "portefeuillehouder"}}
 EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES, "verzuim-url.search": FIGURE_ROLES,
                       "verzuim-download.data": FIGURE_ROLES, "vsv-url.search": FIGURE_ROLES,
                       "vsv-download.data": FIGURE_ROLES, "data-download.data": {"coordinator", "beheerder"},
                       "effectrapportage-url.search": FIGURE_ROLES, "effectrapportage-download.data": FIGURE_ROLES,
                       "kostenverdeling-url.search": FIGURE_ROLES, "kostenverdeling-melding.children": FIGURE_ROLES,
-                      "kostenverdeling-download.data": FIGURE_ROLES}
+                      "kostenverdeling-download.data": FIGURE_ROLES,
+                      "jaarverslag-url.search": FIGURE_ROLES, "jaarverslag-download.data": FIGURE_ROLES,
+                      "capaciteit-url.search": FIGURE_ROLES, "capaciteit-gemeenten-download.data": FIGURE_ROLES,
+                      "capaciteit-ouderdom-download.data": FIGURE_ROLES,
+                      "capaciteit-scholen-download.data": FIGURE_ROLES,
+                      "capaciteit-medewerkers-download.data": {"coordinator"},
+                      "verzuim-school-detail.children": FIGURE_ROLES,
+                      "kwartaal-url.search": {"coordinator", "portefeuillehouder"},
+                      "kwartaal-download.data": {"coordinator", "portefeuillehouder"}}
 
 
 @pytest.fixture(scope="module")

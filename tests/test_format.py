@@ -118,6 +118,7 @@ def test_date_nl(given, expect):
         ("peildatum", date(2025, 10, 1), "peildatum 01-10-2025"),
         ("begrotingsjaar", "2025", "begroting 2025"),
         ("begrotingsjaar", 2026, "begroting 2026"),
+        ("kwartaal", "2025-K3", "kwartaal 2025-K3"),
         ("schooljaar", None, "–"),
     ],
 )
@@ -126,8 +127,8 @@ def test_period_label(kind, period, expect):
 
 
 def test_period_label_refuses_an_unknown_kind():
-    with pytest.raises(ValueError, match="kwartaal"):
-        fmt.period_label("kwartaal", "2025-Q1")
+    with pytest.raises(ValueError, match="maand"):
+        fmt.period_label("maand", "2025-01")
 
 
 def test_every_registry_period_kind_has_a_label():

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.kpi_engine import rows_sql
+from warehouse.kpi_engine import quarter_bounds, quarter_of, rows_sql, shift_quarter
+from warehouse.registry import QUARTER, period_kinds
 from warehouse.settings import load_settings
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -39,8 +40,9 @@ def _default_municipalities(con: duckdb.DuckDBPyConnection) -> None:
 
 def standard_periods(con: duckdb.DuckDBPyConnection, load_date: date) -> dict[str, list[str]]:
     """The periods precomputed for the pages: every school year with reports, cases or trajectories up to
-    the load date (and population, where any is loaded), every count year and budget year loaded, and
-    1 October of each of those school years plus the load date."""
+    the load date (and population, where any is loaded), every count year and budget year loaded, every
+    calendar quarter inside those school years that ended on or before the load date, and as reference
+    dates 1 October of each of those school years, the last day of each of those quarters, and the load date."""
     # school years with events up to the load date; where population is loaded, only those it covers
     school_years = [r[0] for r in con.execute("""
         WITH events AS (
@@ -56,9 +58,24 @@ def standard_periods(con: duckdb.DuckDBPyConnection, load_date: date) -> dict[st
         "ORDER BY 1").fetchall()]
     budget_years = [str(r[0]) for r in con.execute(
         "SELECT DISTINCT budget_year FROM int_budget ORDER BY 1").fetchall()]
+    quarters = closed_quarters(school_years, load_date)
     dates = sorted({f"{sy[:4]}-10-01" for sy in school_years if date(int(sy[:4]), 10, 1) <= load_date}
-                   | {load_date.isoformat()})
-    return {"schooljaar": school_years, "teljaar": count_years, "begrotingsjaar": budget_years, "peildatum": dates}
+                   | {quarter_bounds(q)[1].isoformat() for q in quarters} | {load_date.isoformat()})
+    return {"schooljaar": school_years, "teljaar": count_years, "begrotingsjaar": budget_years, "peildatum": dates,
+            QUARTER: quarters}
+
+
+def closed_quarters(school_years: list[str], load_date: date) -> list[str]:
+    """The calendar quarters inside the given school years that ended on or before the load date: a quarter
+    still running would look like a drop against the full quarters beside it."""
+    out: list[str] = []
+    for sy in school_years:
+        q = quarter_of(date(int(sy[:4]), 8, 1))  # K3: July lies before the school year, August in it
+        while quarter_bounds(q)[0] <= date(int(sy[:4]) + 1, 7, 31) and quarter_bounds(q)[1] <= load_date:
+            if q not in out:
+                out.append(q)
+            q = shift_quarter(q, 1)
+    return out
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, load_date: date) -> None:
@@ -71,7 +88,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, load_date: date) -> None:
     con.execute("""CREATE TABLE mart_kpi_values (kpi_id VARCHAR, period VARCHAR, municipality_code VARCHAR,
                    breakdown VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE)""")
     for kpi in KPIS.values():  # straight from SQL into the mart: no rows through Python
-        kind_periods = periods[kpi.period_kind]
-        if kind_periods:
-            con.execute(f"INSERT INTO mart_kpi_values {rows_sql(kpi, kpi.period_kind, kind_periods, settings)}")
+        for kind in period_kinds(kpi):
+            if periods[kind]:
+                con.execute(f"INSERT INTO mart_kpi_values {rows_sql(kpi, kind, periods[kind], settings)}")
     con.execute("CREATE TABLE mart_meta AS SELECT ? AS load_date", [load_date])

@@ -20,13 +20,15 @@ from pathlib import Path
 from warehouse.connection import Warehouse, WarehouseMissing
 from warehouse.kpi_engine import compute
 from warehouse.kpis import KPIS
+from warehouse.registry import period_kinds
 from warehouse.settings import load_settings
 from warehouse.suppression import suppress
 
 HEADER = ["kpi_id", "period", "municipality_code", "breakdown", "value", "numerator", "denominator"]
 PERIOD_FORMS = {"schooljaar": r"\d{4}-\d{4}", "teljaar": r"\d{4}-\d{4}", "begrotingsjaar": r"\d{4}",
-                "peildatum": r"\d{4}-\d{2}-\d{2}"}
-EXAMPLES = {"schooljaar": "2023-2024", "teljaar": "2022-2023", "begrotingsjaar": "2025", "peildatum": "2025-10-01"}
+                "peildatum": r"\d{4}-\d{2}-\d{2}", "kwartaal": r"\d{4}-K[1-4]"}
+EXAMPLES = {"schooljaar": "2023-2024", "teljaar": "2022-2023", "begrotingsjaar": "2025", "peildatum": "2025-10-01",
+            "kwartaal": "2025-K3"}
 
 
 class UsageError(Exception):
@@ -49,22 +51,27 @@ def fits(kind: str, period: str) -> bool:
     return kind not in ("schooljaar", "teljaar") or int(period[5:]) == int(period[:4]) + 1
 
 
+def kind_for(kpi, period: str) -> str | None:
+    """The period kind of `kpi` (its own, or kwartaal for a quarterly figure) that `period` is written in."""
+    return next((kind for kind in period_kinds(kpi) if fits(kind, period)), None)
+
+
 def select_kpis(period: str, ids: list[str] | None) -> list:
     if ids:
         unknown = [i for i in ids if i not in KPIS]
         if unknown:
             raise UsageError(f"onbekende KPI: {', '.join(unknown)} (zie docs/kpis.md)")
         chosen = [KPIS[i] for i in ids]
-        wrong = [k for k in chosen if not fits(k.period_kind, period)]
+        wrong = [k for k in chosen if kind_for(k, period) is None]
         if wrong:
             k = wrong[0]
             raise UsageError(f"{k.id} heeft als periode een {k.period_kind} (bijv. {EXAMPLES[k.period_kind]}), "
                              f"niet '{period}'")
         return chosen
-    chosen = [k for k in KPIS.values() if fits(k.period_kind, period)]
+    chosen = [k for k in KPIS.values() if kind_for(k, period) is not None]
     if not chosen:
-        raise UsageError(f"'{period}' is geen schooljaar/teljaar (2023-2024), begrotingsjaar (2025) of datum "
-                         "(2025-10-01)")
+        raise UsageError(f"'{period}' is geen schooljaar/teljaar (2023-2024), begrotingsjaar (2025), kwartaal "
+                         "(2025-K3) of datum (2025-10-01)")
     return chosen
 
 
@@ -73,8 +80,8 @@ def kpi_rows(wh: Warehouse, period: str, ids: list[str] | None) -> list[tuple]:
     settings, rows = load_settings(), []
     cur = wh.cursor()
     try:
-        for kind in dict.fromkeys(k.period_kind for k in kpis):
-            rows.extend(compute(cur, [k for k in kpis if k.period_kind == kind], kind, [period], settings))
+        for kind in dict.fromkeys(kind_for(k, period) for k in kpis):
+            rows.extend(compute(cur, [k for k in kpis if kind_for(k, period) == kind], kind, [period], settings))
     finally:
         cur.close()
     return rows
@@ -93,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     kpis = sub.add_parser("kpis", help="KPI-waarden als CSV op stdout")
     kpis.add_argument("--warehouse", type=Path, required=True, help="map van het gepubliceerde warehouse")
-    kpis.add_argument("--period", required=True, help="2023-2024 (school- of teljaar), 2025 (begroting) of 2025-10-01")
+    kpis.add_argument("--period", required=True,
+                      help="2023-2024 (school- of teljaar), 2025 (begroting), 2025-K3 (kwartaal) of 2025-10-01")
     kpis.add_argument("--kpi", nargs="+", metavar="ID", help="alleen deze KPI's (standaard: alle van die periode)")
     kpis.add_argument("--public", action="store_true",
                       help="kleine aantallen onderdrukt, zoals voor portefeuillehouders en publicaties")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from warehouse.kpis import KPIS
-from warehouse.registry import PERIOD_KINDS, SECTIONS
+from warehouse.registry import PERIOD_KINDS, QUARTER, SECTIONS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 INTRO = DOCS / "kpis_intro.md"  # the hand-written part: conventions and every choice made
@@ -28,7 +28,7 @@ def render() -> str:
                 "| | |", "|---|---|",
                 f"| teller (numerator) | {kpi.numerator} |",
                 f"| noemer (denominator) | {kpi.denominator} |",
-                f"| periode | {PERIOD_KINDS[kpi.period_kind]} |",
+                f"| periode | {_periods(kpi)} |",
                 f"| eenheid | {kpi.unit} |",
                 f"| uitsplitsingen | {breakdowns} |",
                 f"| wettelijke basis | {kpi.legal_basis} |",
@@ -36,6 +36,12 @@ def render() -> str:
                 "",
             ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _periods(kpi) -> str:
+    """The period kind, and for a quarterly figure that it is also given per calendar quarter."""
+    own = PERIOD_KINDS[kpi.period_kind]
+    return f"{own}; ook per {PERIOD_KINDS[QUARTER]}" if kpi.quarterly else own
 
 
 def main() -> int:

@@ -8,9 +8,11 @@ written for every participating municipality, also where nothing happened (a cou
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from warehouse.registry import QUARTER, period_kinds
 from warehouse.settings import Settings
 
 OUTPUT = ("period", "municipality_code", "breakdown", "value", "numerator", "denominator")
@@ -55,8 +57,36 @@ class Custom:
     sql: str
 
 
+QUARTER_FORM = re.compile(r"(\d{4})-K([1-4])")
+
+
+def quarter_bounds(period: str) -> tuple[date, date]:
+    """First and last day of a calendar quarter written `2025-K3`."""
+    m = QUARTER_FORM.fullmatch(period)
+    if not m:
+        raise ValueError(f"{period!r} is geen kwartaal (schrijf bijvoorbeeld 2025-K3)")
+    y, q = int(m[1]), int(m[2])
+    start = date(y, 3 * q - 2, 1)
+    return start, (date(y + 1, 1, 1) if q == 4 else date(y, 3 * q + 1, 1)) - timedelta(days=1)
+
+
+def quarter_of(d: date) -> str:
+    return f"{d.year}-K{(d.month - 1) // 3 + 1}"
+
+
+def shift_quarter(period: str, quarters: int) -> str:
+    """The quarter `quarters` later (negative: earlier): ("2025-K1", -1) -> "2024-K4"; -4 is a year before."""
+    start, _ = quarter_bounds(period)
+    n = start.year * 4 + (start.month - 1) // 3 + quarters
+    return f"{n // 4}-K{n % 4 + 1}"
+
+
 def period_bounds(kind: str, period: str) -> tuple[date, date, date]:
-    """(start, end, population date) of a period; see kpis.md "Conventions"."""
+    """(start, end, population date) of a period; see kpis.md "Conventions". A quarter's population is that
+    of 1 January of its year, as a school year takes the 1 January inside it."""
+    if kind == QUARTER:
+        start, end = quarter_bounds(period)
+        return start, end, date(start.year, 1, 1)
     if kind == "schooljaar":
         y = int(period[:4])
         return date(y, 8, 1), date(y + 1, 7, 31), date(y + 1, 1, 1)
@@ -201,7 +231,7 @@ def kpi_sql(parts: tuple, kind: str, periods: list[str], settings: Settings) -> 
 
 def rows_sql(kpi, kind: str, periods: list[str], settings: Settings) -> str:
     """One KPI over the given periods as SQL with the output columns, `kpi_id` first."""
-    if kpi.period_kind != kind:
+    if kind not in period_kinds(kpi):
         raise ValueError(f"{kpi.id} is a {kpi.period_kind} figure, not {kind}")
     sql = kpi_sql(kpi.compute, kind, periods, settings)
     # rounded to 9 decimals: parallel float sums differ in the last bit from run to run, figures must not

@@ -358,7 +358,8 @@ def per_fte(items: str, fte: str) -> str:
                CASE WHEN cap.fte > 0 THEN coalesce(work.n, 0) / cap.fte END, coalesce(work.n, 0),
                coalesce(cap.fte, 0)
         FROM keys k LEFT JOIN work USING (period, municipality_code, rol)
-        LEFT JOIN cap USING (period, municipality_code, rol)"""
+        LEFT JOIN cap USING (period, municipality_code, rol)
+        WHERE k.municipality_code IS NOT NULL /* work without a municipality counts in REGIO only */"""
 
 
 _add(id="fte", label="Formatie (fte)", section="capaciteit",
@@ -623,3 +624,25 @@ _add(id="open_zonder_status", label="Meldingen zonder status", section="data",
      compute=(Part("""SELECT p.period, r.municipality_code, r.meldingsnummer AS unit
                       FROM periods p JOIN int_reports r ON r.status = 'R' AND r.report_date <= p.start_date
                        AND working_days(r.report_date, p.start_date) >= {{zonder_status_werkdagen}}"""),))
+
+# --- Statistical annual report: one KPI, a breakdown per row (rows defined in warehouse/jaarverslag.py) ---
+from warehouse import jaarverslag as _jaarverslag  # noqa: E402  (it reads the fragments above)
+
+_add(id=_jaarverslag.KPI_ID, label="Statistisch jaarverslag leerplicht", section="verzuim",
+     definition=_jaarverslag.KPI_DEFINITION,
+     numerator="per rij: personen, zaken, meldingen of acties (zie de rij)", denominator="–",
+     period_kind="schooljaar", unit="aantal", legal_basis=f"{LPW} art. 25",
+     source="Bron: CBS; BRP-uittreksel; DUO verzuimregister en inschrijvingen; RBL zaaksysteem",
+     breakdowns=("rij", "onderwijssoort", "maat", "fase", "artikel", "verzuimsoort", "zaaksoort"), decimals=0,
+     compute=_jaarverslag.kpi_parts())
+
+# --- Per calendar quarter (the joint body's meetings; reports/kwartaal.py) --------------------------
+# These school-year figures count events or what was open in a period, so the same SQL over a calendar
+# quarter (period kind kwartaal, written 2025-K3) is the same figure for that quarter. Left out: lrv (its
+# phases hang on 1 September and 31 July), verzuim_per_school (pupils on 1 October), recidive (a year of
+# follow-up). Stock figures (werkvoorraad, fte, ...) are reference-date figures, read on the quarter's last day.
+KPIS.also_per_quarter(
+    "relatief_verzuim_per_1000", "absoluut_verzuim_per_1000", "thuiszitters_breed_per_1000", "verzuim_meldingen",
+    "luxe_verzuim", "vrijstellingen", "reactietijd", "doorlooptijd", "interventies", "sluitredenen",
+    "nieuwe_zaken_per_fte", "vsv_in_beeld", "contact_binnen_termijn", "trajecten_resultaat", "positief_resultaat",
+    "verzuim_18plus")

@@ -128,3 +128,48 @@ def vsv_norms(path: Path = VSV_NORMS_FILE) -> pd.DataFrame:
     norm_vsv_pct (0-100)."""
     frame = pd.read_csv(path, dtype={"teljaar": str, "mbo_niveau": str})
     return frame[["teljaar", "mbo_niveau", "norm_vsv_pct"]]
+
+
+def contact_person_exceptions(wh: Warehouse, on: str, with_staff: bool = False) -> pd.DataFrame:
+    """The school locations behind `contactpersoon_dekking` (in the region, HO left out) that have no or
+    several contact persons active on the reference date `on` (ISO date; counted by staff code; active =
+    begin on or before `on` and no end or an end on or after it, as the KPI counts them): school_id, naam,
+    sector, municipality_code, contactpersonen (how many). With `with_staff` also `medewerkers`, their
+    staff codes (sorted, comma-separated): for the coordinator only, so by default they stay in the
+    warehouse. Sorted by municipality code and name."""
+    staff = ", array_to_string(list_sort(list_distinct(list(a.staff))), ', ') AS medewerkers" if with_staff else ""
+    return wh.df(f"""
+        WITH active AS (SELECT school_id, staff FROM int_contact_persons
+                        WHERE start_date <= $on::DATE AND (end_date IS NULL OR end_date >= $on::DATE))
+        SELECT s.school_id, s.naam, s.sector, s.municipality_code, count(DISTINCT a.staff) AS contactpersonen{staff}
+        FROM int_schools s LEFT JOIN active a ON a.school_id = s.school_id
+        WHERE s.in_region AND s.sector <> 'HO'
+        GROUP BY s.school_id, s.naam, s.sector, s.municipality_code
+        HAVING count(DISTINCT a.staff) <> 1
+        ORDER BY s.municipality_code, s.naam, s.school_id""", {"on": on})
+
+
+def quarter_values(wh: Warehouse, kpi_ids: list[str], quarters: list[str], municipality_code: str | None = None,
+                   breakdown: str | None = "", public: bool = False) -> pd.DataFrame:
+    """Figures per calendar quarter (`2025-K3`), for the quarterly meeting (reports/kwartaal.py): a quarterly
+    KPI (`Kpi.quarterly`) over each quarter, a reference-date KPI on each quarter's last day (stock figures:
+    work in progress, fte). `kpi_values` columns; `period` is the quarter for both, `read_on` the reference
+    date of a stock figure (empty for the others). Only precomputed quarters and dates have rows."""
+    from warehouse.kpi_engine import quarter_bounds
+    from warehouse.kpis import KPIS
+
+    ends = {quarter_bounds(q)[1].isoformat(): q for q in quarters}
+    flows = [k for k in kpi_ids if KPIS[k].quarterly]
+    stocks = [k for k in kpi_ids if KPIS[k].period_kind == "peildatum"]
+    other = sorted(set(kpi_ids) - set(flows) - set(stocks))
+    if other:
+        raise ValueError(f"no quarter figure for {', '.join(other)}: neither quarterly nor a reference-date KPI")
+    frames = []
+    if flows:
+        frames.append(kpi_values(wh, flows, quarters, municipality_code, breakdown, public).assign(read_on=None))
+    if stocks:
+        stock = kpi_values(wh, stocks, list(ends), municipality_code, breakdown, public)
+        frames.append(stock.assign(read_on=stock["period"], period=stock["period"].map(ends)))
+    if not frames:
+        return pd.DataFrame(columns=[*KPI_COLUMNS, "read_on"])
+    return pd.concat(frames, ignore_index=True)

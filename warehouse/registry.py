@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 PERIOD_KINDS = {
     "schooljaar": "schooljaar (1 augustus - 31 juli), geschreven 2023-2024",
     "teljaar": "teljaar (1 oktober - 30 september), geschreven 2022-2023",
     "peildatum": "peildatum, geschreven 2025-10-01",
     "begrotingsjaar": "begrotingsjaar, geschreven 2025",
+    # the joint body's quarterly meetings: a school-year figure marked `quarterly` over a calendar quarter
+    "kwartaal": "kalenderkwartaal, geschreven 2025-K3 (K1 januari-maart ... K4 oktober-december)",
 }
+QUARTER = "kwartaal"
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("verzuim", "Verzuim"),
@@ -39,6 +42,9 @@ class Kpi:
     # small-number suppression (warehouse.suppression): "count", "rate", "none" or "internal"; empty = from the
     # unit (aantal -> count; fte, euro, inwoners per fte -> none; anything else -> rate)
     suppression: str = ""
+    # also computed per calendar quarter (period kind kwartaal) with this same definition: the quarter takes the
+    # school year's place and the population is that of 1 January of the quarter's year (docs/kpis_intro.md)
+    quarterly: bool = False
     compute: object = field(default=None, compare=False, repr=False)  # warehouse.kpi_sql part(s)
 
 
@@ -50,11 +56,32 @@ class Registry(dict[str, Kpi]):
             raise ValueError(f"KPI {kpi.id!r}: unknown period kind {kpi.period_kind!r}")
         if kpi.section not in dict(SECTIONS):
             raise ValueError(f"KPI {kpi.id!r}: unknown section {kpi.section!r}")
+        _check_quarterly(kpi)
         self[kpi.id] = kpi
         return kpi
+
+    def also_per_quarter(self, *ids: str) -> None:
+        """Mark figures as computed per calendar quarter too (`Kpi.quarterly`), with the same definition."""
+        for kpi_id in ids:
+            self[kpi_id] = _check_quarterly(replace(self[kpi_id], quarterly=True))
 
     def in_section(self, section: str) -> list[Kpi]:
         return [k for k in self.values() if k.section == section]
 
     def headline(self, section: str) -> Kpi | None:
         return next((k for k in self.in_section(section) if k.headline), None)
+
+    def quarterly(self) -> list[Kpi]:
+        return [k for k in self.values() if k.quarterly]
+
+
+def period_kinds(kpi: Kpi) -> tuple[str, ...]:
+    """The period kinds a KPI is computed for: its own, and kwartaal when it is quarterly."""
+    return (kpi.period_kind, QUARTER) if kpi.quarterly else (kpi.period_kind,)
+
+
+def _check_quarterly(kpi: Kpi) -> Kpi:
+    # only a school-year flow figure has a quarter: the quarter's bounds take the school year's place in its SQL
+    if kpi.quarterly and kpi.period_kind != "schooljaar":
+        raise ValueError(f"KPI {kpi.id!r}: only a schooljaar figure can be quarterly, not a {kpi.period_kind}")
+    return kpi

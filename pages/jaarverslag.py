@@ -1,0 +1,190 @@
+"""Jaarverslag: the statistical annual report (art. 25 Lpw) of one school year for a municipality or the region,
+with a column per type of education and the previous school year beside it, and the whole report as XLSX
+(every area the viewer may see) or CSV (long format). Filters in the URL: `/jaarverslag?jaar=2023-2024
+&gemeente=GM0758` (pages._filters). The coordinator chooses the publication version (small numbers
+suppressed) or the internal one; every other role only gets the publication version, decided on the server.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from access.roles import COORDINATOR, FIGURES, Viewer
+from access.web import current_viewer, secured_callback
+from pages import _filters
+from pages import _format as fmt
+from pages._components import empty_state, page_header, source_text
+from pages._data import kpis, warehouse
+from reports import jaarverslag as report
+from warehouse import jaarverslag as jv
+from warehouse import notes, queries
+from warehouse.connection import Warehouse, WarehouseMissing
+
+IDS = _filters.FilterIds("jaarverslag")
+DOWNLOAD_ID, CSV_ID, XLSX_ID = "jaarverslag-download", "jaarverslag-download-csv", "jaarverslag-download-xlsx"
+VERSION_ID, TABLE_ID = "jaarverslag-versie", "jaarverslag-tabel"
+PUBLICATION, INTERNAL = "publicatie", "intern"
+
+
+def skeleton() -> html.Div:
+    return html.Div([*_filters.skeleton(IDS), dcc.RadioItems(id=VERSION_ID), html.Button(id=CSV_ID),
+                     html.Button(id=XLSX_ID), dcc.Download(id=DOWNLOAD_ID)])
+
+
+dash.register_page(__name__, path="/jaarverslag", name="Jaarverslag", title="Jaarverslag - RBL Monitor", order=50,
+                   access=FIGURES, skeleton=skeleton)
+
+
+def cell_id(row_id: str, field: str) -> str:
+    """The HTML id of a cell of the table: stable, so tests can find a figure by its row and column."""
+    return f"jv-{row_id}-{field}"
+
+
+def layout(jaar: str | None = None, gemeente: str | None = None, **_: object):
+    try:
+        return _page(warehouse(), current_viewer(), jaar, gemeente)
+    except WarehouseMissing:
+        return html.Div([page_header("Jaarverslag"),
+                         empty_state("Nog geen gegevens: er is nog geen warehouse gepubliceerd.")])
+
+
+@secured_callback(
+    Output(IDS.url, "search"),
+    Input(IDS.period, "value"), Input(IDS.municipality, "value"),
+    State(IDS.url, "search"),
+    prevent_initial_call=True,
+    roles=FIGURES,
+)
+def choose(period: str | None, municipality: str | None, current: str | None) -> object:
+    """The filter bar's values into the URL; the page router then redraws the page."""
+    years = queries.periods(warehouse(), report.KIND) if period is not None else []
+    wanted = _filters.next_search(years, period, municipality, current)
+    return no_update if wanted is None else wanted
+
+
+@secured_callback(
+    Output(DOWNLOAD_ID, "data"),
+    Input(CSV_ID, "n_clicks"), Input(XLSX_ID, "n_clicks"),
+    State(IDS.url, "search"), State(VERSION_ID, "value"),
+    prevent_initial_call=True,
+    roles=FIGURES,
+)
+def download(_csv: int | None, _xlsx: int | None, search: str | None, version: str | None) -> object:
+    """The whole report of the school year in the URL, for every area this viewer may see. Only the
+    coordinator can have the internal version: the browser's choice counts for nobody else."""
+    viewer, wh = current_viewer(), warehouse()
+    years = queries.periods(wh, report.KIND)
+    year = _filters.parse(search).get("jaar")
+    year = year if year in years else (years[-1] if years else None)
+    if year is None:
+        return no_update
+    scope = viewer_scope(wh, viewer, internal=version == INTERNAL)
+    if not scope.municipalities and not scope.region:
+        return no_update
+    if ctx.triggered_id == CSV_ID:
+        return dcc.send_bytes(report.csv_bytes(wh, year, scope), report.filename(year, scope, "csv"))
+    return dcc.send_bytes(report.workbook(wh, year, scope), report.filename(year, scope, "xlsx"))
+
+
+def viewer_scope(wh: Warehouse, viewer: Viewer, internal: bool = False) -> report.Scope:
+    """What this viewer's export holds: their municipalities, the region when they may see it, and the
+    internal (unsuppressed) version only for the coordinator who asked for it."""
+    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
+    return report.Scope(names, viewer.may_see_region, public=not (internal and viewer.role == COORDINATOR))
+
+
+def _page(wh: Warehouse, viewer: Viewer, jaar: str | None, gemeente: str | None) -> html.Div:
+    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
+    years = queries.periods(wh, report.KIND)
+    sel = _filters.select(viewer, names, years, [], jaar, gemeente, None)
+    if sel.municipality is None:
+        return empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")
+    bar = _filters.filter_bar(IDS, sel, years, names, region=viewer.may_see_region)
+    header = page_header(f"Jaarverslag {sel.municipality_name}", queries.data_date(wh), extra=bar)
+    notices = [empty_state(n) for n in sel.notices]
+    if sel.period is None:
+        return html.Div([header, *notices, empty_state("Nog geen schooljaar met cijfers.")])
+    previous = report.previous_year(years, sel.period)
+    scope = report.Scope({} if sel.municipality == queries.REGION_CODE else {sel.municipality: sel.municipality_name},
+                         sel.municipality == queries.REGION_CODE, public=viewer.public)
+    table = report.area_table(report.long_rows(wh, sel.period, scope), sel.municipality, sel.period, previous)
+    return html.Div([
+        header, *notices,
+        html.P(_intro(sel.period, previous, viewer.public), className="text-muted"),
+        *_notes(sel.period, previous, sel.municipality),
+        _table(table, report.table_columns(sel.period, previous)),
+        html.P(source_text(kpis()[jv.KPI_ID]), className="rbl-source small text-muted"),
+        _downloads(viewer),
+    ])
+
+
+def _intro(year: str, previous: str | None, public: bool) -> str:
+    beside = f", met het totaal van {previous} ernaast." if previous else "; het vorige schooljaar is niet geladen."
+    parts = [f"Statistisch jaarverslag leerplicht (art. 25 Leerplichtwet), schooljaar {year}{beside}",
+             f"Aan de gemeenteraad vóór {fmt.date_nl(report.deadline(year))}.",
+             "Per soort onderwijs: een leerling zonder onderwijs telt bij het laatst gevolgde onderwijs."]
+    if public:
+        parts.append("Kleine aantallen zijn onderdrukt (<5, ×).")
+    return " ".join(parts)
+
+
+def _notes(year: str, previous: str | None, code: str) -> list:
+    """The time-series notes of both years and the coordinator's explanation of the report."""
+    out: list = []
+    series = notes.series_notes(jv.KPI_ID)
+    for period in [year] + ([previous] if previous else []):
+        if period in series:
+            out.append(dbc.Alert(f"{period}: {series[period]}", color="warning", className="py-2 small"))
+    text = notes.explanation(jv.KPI_ID, year, None if code == queries.REGION_CODE else code)
+    if text:
+        out.append(html.Div([html.P("Toelichting", className="kpi-explanation-title mb-1"),
+                             dcc.Markdown(text, className="kpi-explanation small")],
+                            className="kpi-explanation-box mb-3"))
+    return out
+
+
+def _text(value: object) -> str:
+    """A count the Dutch way, a suppression mark as it is, and nothing where a figure is not defined (a CBS
+    count has no type of education): "–" would look like a hidden figure."""
+    if isinstance(value, str):
+        return value
+    return "" if fmt.is_missing(value) else fmt.number(value, 0)
+
+
+def _table(table: pd.DataFrame, columns: list[tuple[str, str, int | None]]) -> html.Div:
+    fields = [f for f, _, _ in columns[1:]]
+    head = html.Thead(html.Tr([html.Th(columns[0][1], scope="col")]
+                              + [html.Th(h, scope="col", className="text-end") for _, h, _ in columns[1:]]))
+    body = []
+    for row in table.to_dict("records"):
+        if not row["row_id"]:
+            body.append(html.Tr(html.Th(row["omschrijving"], colSpan=len(columns), scope="colgroup"),
+                                className="table-light"))
+            continue
+        label = html.Th(row["omschrijving"], scope="row", className="fw-normal ps-4" if row["niveau"] else "")
+        body.append(html.Tr([label] + [html.Td(_text(row[f]), id=cell_id(row["row_id"], f), className="text-end")
+                                       for f in fields]))
+    return html.Div(html.Table([head, html.Tbody(body)], id=TABLE_ID, className="table table-sm table-hover"),
+                    className="table-responsive")
+
+
+def _downloads(viewer: Viewer) -> html.Div:
+    if viewer.role == COORDINATOR:
+        options = [{"label": " Voor publicatie (kleine aantallen onderdrukt)", "value": PUBLICATION},
+                   {"label": " Intern (niet onderdrukt, niet publiceren)", "value": INTERNAL}]
+    else:
+        options = [{"label": " Voor publicatie (kleine aantallen onderdrukt)", "value": PUBLICATION}]
+    return html.Div([
+        html.H2("Download het hele jaarverslag", className="h5 mt-3"),
+        html.P("Excel: een tabblad per gemeente" + (" en voor de regio" if viewer.may_see_region else "")
+               + ", met de toelichting en de definities. CSV: dezelfde cijfers in het lange formaat van "
+               "python -m warehouse kpis.", className="small text-muted"),
+        dcc.RadioItems(id=VERSION_ID, options=options, value=PUBLICATION, className="mb-2",
+                       inputClassName="me-1", labelClassName="me-3"),
+        html.Div([html.Button("Download Excel", id=XLSX_ID, className="btn btn-outline-primary btn-sm"),
+                  html.Button("Download CSV", id=CSV_ID, className="btn btn-outline-primary btn-sm"),
+                  dcc.Download(id=DOWNLOAD_ID)], className="rbl-download d-flex gap-2 my-2"),
+    ])
