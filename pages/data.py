@@ -44,6 +44,8 @@ OPEN = [("meldingsnummer", "Meldingsnummer", None), ("report_date", "Melddatum",
         ("municipality_code", "Gemeente", None), ("working_days", "Werkdagen", 0)]
 # the tables with a download: name -> (file name, columns)
 TABLES = {"afgekeurde-regels": REJECTS, "meldingen-zonder-status": OPEN, "laadhistorie": HISTORY}
+TABLE_KPIS = {"afgekeurde-regels": "afgekeurde_regels", "meldingen-zonder-status": "open_zonder_status",
+              "laadhistorie": "laadhistorie"}  # the definition each file carries
 
 
 def _button_ids(table: str) -> tuple[str, str]:
@@ -95,7 +97,10 @@ def download(*_clicks: int | None) -> object:
         return no_update
     wh = warehouse()
     frame = _dutch_dates(_tables(wh)[table])
-    return _download.send_table(frame, TABLES[table], f"{table}-{queries.data_date(wh) or 'leeg'}", kind)
+    on = _reference_date(wh).isoformat()
+    meta = _download.export_meta(f"Datakwaliteit: {table.replace('-', ' ')}", [TABLE_KPIS[table]], "peildatum", on,
+                                 queries.data_date(wh), public=False)
+    return _download.send_table(frame, TABLES[table], f"{table}-{queries.data_date(wh) or 'leeg'}", kind, meta)
 
 
 def _freshness(wh) -> html.Div:

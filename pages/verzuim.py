@@ -96,8 +96,10 @@ def download(_csv: int | None, _xlsx: int | None, search: str | None) -> object:
         return no_update
     table, columns = _tables.school_table(wh, sel.period, sel.municipality, sel.kind, viewer.public,
                                            viewer.may_see_region)
+    meta = _download.export_meta("Verzuim per school", [SCHOOL_KPI, "verzuim_meldingen"], "schooljaar", sel.period,
+                                 queries.data_date(wh), viewer.public, sel.municipality)
     return _download.send_selection(table, columns, "verzuim-per-school", sel.period, sel.municipality,
-                                    csv=ctx.triggered_id == CSV_ID)
+                                    csv=ctx.triggered_id == CSV_ID, meta=meta)
 
 
 @secured_callback(

@@ -89,8 +89,10 @@ def download(_csv: int | None, _xlsx: int | None, search: str | None) -> object:
         return no_update
     table, columns = _tables.vsv_table(wh, sel.period, sel.municipality, viewer.public, queries.vsv_norms(),
                                         viewer.may_see_region)
+    meta = _download.export_meta("Voortijdig schoolverlaters", ["vsv_percentage", "vsv_aantal"], KIND, sel.period,
+                                 queries.data_date(wh), viewer.public, sel.municipality)
     return _download.send_selection(table, columns, "vsv", sel.period, sel.municipality,
-                                    csv=ctx.triggered_id == CSV_ID)
+                                    csv=ctx.triggered_id == CSV_ID, meta=meta)
 
 
 def _selection(wh: Warehouse, viewer: Viewer, query: dict) -> tuple[_filters.Selection, dict[str, str]]:

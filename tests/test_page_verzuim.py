@@ -88,7 +88,7 @@ def test_coordinator_downloads_csv_and_xlsx_as_on_screen(small_wh: Path) -> None
     ]
     name, content = download(client, f"?jaar={Y}&gemeente={BREDA}", "xlsx")
     assert name.endswith(".xlsx")
-    sheet = pd.read_excel(io.BytesIO(content))
+    sheet = pd.read_excel(io.BytesIO(content), sheet_name="Tabel")  # after the sheet "Toelichting"
     assert sheet.columns.tolist() == HEADERS
     assert sheet.iloc[0].tolist() == ["06HO00", "Markenhage College", "VO", "Breda", 80.0, 5, 0, 0, 4, 1, 54.5]
 
@@ -102,6 +102,13 @@ def test_portfolio_holder_download_is_suppressed(small_wh: Path) -> None:
     assert (counts == "<5").any().any()
     # 80 per 100 rests on 4 persons and 5 pupils: not shown
     assert table.loc[table["Vestiging"] == "06HO00", "Per 100 leerlingen"].item() in ("–", "×")
+    # the Excel file says so, with the period and the definitions
+    _, content = download(client, f"?jaar={Y}&gemeente={BREDA}", "xlsx")
+    about = pd.read_excel(io.BytesIO(content), sheet_name="Toelichting", header=None)
+    lines = dict(zip(about[0], about[1], strict=True))
+    assert lines["Periode"] == f"schooljaar {Y}"
+    assert lines["Kleine aantallen onderdrukt"].startswith("Ja: aantallen van 1 tot en met 4 staan als <5")
+    assert KPIS["verzuim_per_school"].label in about[0].tolist()
 
 
 @pytest.mark.browser
