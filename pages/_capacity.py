@@ -5,7 +5,6 @@ downloads show the same figures and tests can build them without an app.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -213,12 +212,7 @@ def resolve(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> View:
     """The URL's reference date and municipality, checked against what exists and what the viewer may see."""
     names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
     dates = queries.periods(wh, KIND)
-    wanted, notices = query.get("jaar"), []
-    if wanted and wanted not in dates:
-        notices.append(f"Onbekende peildatum '{wanted}'; hieronder de laatste peildatum.")
-        wanted = None
-    sel = _filters.select(viewer, names, dates, [], wanted, query.get("gemeente"), None, period_word=KIND)
-    sel = dataclasses.replace(sel, notices=tuple(notices) + sel.notices)
+    sel = _filters.select(viewer, names, dates, [], query.get("jaar"), query.get("gemeente"), None, period_word=KIND)
     return View(sel, names, dates, viewer.may_see_region)
 
 

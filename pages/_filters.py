@@ -16,9 +16,11 @@ import pandas as pd
 from dash import dcc, html
 
 from access.roles import Viewer
+from pages._format import date_nl
 from warehouse.queries import REGION_CODE
 
 REGION_LABEL = "Regio West-Brabant"
+DE_WORDS = {"peildatum"}  # Dutch "de" words among the period words (schooljaar, teljaar, kwartaal are "het")
 ALL_KINDS = ""  # the type-of-education filter's value for "every type"; the URL then has no `soort`
 
 
@@ -70,7 +72,8 @@ def select(viewer: Viewer, names: dict[str, str], periods: list[str], kinds: lis
     if period and period in periods:
         chosen_period = period
     elif period:
-        notices.append(f"Onbekend {period_word} '{period}'; hieronder het laatste {period_word}.")
+        unknown, latest = ("Onbekende", "de laatste") if period_word in DE_WORDS else ("Onbekend", "het laatste")
+        notices.append(f"{unknown} {period_word} '{period}'; hieronder {latest} {period_word}.")
     fallback = REGION_CODE if viewer.may_see_region else next(iter(names), None)
     code = fallback
     if municipality and (municipality in names or (municipality == REGION_CODE and viewer.may_see_region)):
@@ -122,7 +125,7 @@ def filter_bar(ids: FilterIds, selection: Selection, periods: list[str], names: 
     municipality_options += [{"label": n, "value": c} for c, n in names.items()]
     parts = [
         _dropdown(ids.period, period_kind.capitalize(),
-                  [{"label": p, "value": p} for p in reversed(periods)], selection.period),
+                  [{"label": _period_text(period_kind, p), "value": p} for p in reversed(periods)], selection.period),
         _dropdown(ids.municipality, "Gemeente", municipality_options, selection.municipality),
     ]
     if kinds is not None:
@@ -132,6 +135,11 @@ def filter_bar(ids: FilterIds, selection: Selection, periods: list[str], names: 
                                selection.kind))
     return html.Div([*parts, dcc.Location(id=ids.url, refresh="callback-nav")],
                     className="rbl-filter-bar d-flex flex-wrap gap-3")
+
+
+def _period_text(kind: str, period: str) -> str:
+    """A period as the dropdown shows it: a reference date the Dutch way (01-10-2024); the URL keeps ISO."""
+    return date_nl(period) if kind == "peildatum" else period
 
 
 def skeleton(ids: FilterIds, kinds: bool = False) -> list:

@@ -178,8 +178,7 @@ def _page(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
     sel = view.selection
     if sel.municipality is None:
         return empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")
-    bar = _dutch_dates(_filters.filter_bar(IDS, sel, view.dates, view.names, region=viewer.may_see_region,
-                                           period_kind=KIND))
+    bar = _filters.filter_bar(IDS, sel, view.dates, view.names, region=viewer.may_see_region, period_kind=KIND)
     header = page_header(f"Capaciteit {sel.municipality_name}", queries.data_date(wh), extra=bar)
     notices = [empty_state(n) for n in sel.notices]
     if sel.period is None:
@@ -219,19 +218,6 @@ def _page(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
               "Alle scholen in deze selectie hebben op de peildatum precies één contactpersoon."),
         staff,
     ])
-
-
-def _dutch_dates(bar: html.Div) -> html.Div:
-    """The shared filter bar lists a reference date as written in the URL (2024-10-01): show it the Dutch
-    way (01-10-2024); the value, and so the URL, stays the ISO date."""
-    def walk(node: object) -> None:
-        if isinstance(node, dcc.Dropdown) and getattr(node, "id", None) == IDS.period:
-            node.options = [{"label": fmt.date_nl(o["value"]), "value": o["value"]} for o in node.options]
-        for child in getattr(node, "children", None) or []:
-            if not isinstance(child, str):
-                walk(child)
-    walk(bar)
-    return bar
 
 
 def _cards(figures: _capacity.Figures, code: str) -> list:
