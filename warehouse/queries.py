@@ -7,6 +7,7 @@ in `mart_kpi_values` at load time, computed on demand (same SQL) for any other p
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -32,29 +33,47 @@ def kpi_values(
     `public=True` applies small-number suppression (warehouse.suppression): for portfolio holders and
     publications. Suppression needs whole tables (all breakdowns, all municipalities), so it is applied
     before the municipality and breakdown filters."""
-    where, params = ["kpi_id IN (SELECT unnest($kpis))"], {"kpis": kpi_ids}
+    if public:
+        from warehouse.settings import load_settings
+
+        out = _public_rows(wh, wh.version, load_settings().get("privacy", "kleine_aantallen"), tuple(kpi_ids),
+                           None if periods is None else tuple(periods))
+        if municipality_code is not None:
+            out = out[out["municipality_code"] == municipality_code]
+        out = out if breakdown is None else out[out["breakdown"] == breakdown]
+        return out.copy()  # never the cached frame itself
+    return _rows(wh, kpi_ids, periods, municipality_code, breakdown)
+
+
+def _rows(wh: Warehouse, kpi_ids: list[str] | tuple[str, ...], periods: list[str] | tuple[str, ...] | None,
+          municipality_code: str | None = None, breakdown: str | None = None) -> pd.DataFrame:
+    where, params = ["kpi_id IN (SELECT unnest($kpis))"], {"kpis": list(kpi_ids)}
     if periods is not None:
         where.append("period IN (SELECT unnest($periods))")
-        params["periods"] = periods
-    if municipality_code is not None and not public:
+        params["periods"] = list(periods)
+    if municipality_code is not None:
         where.append("municipality_code = $gm")
         params["gm"] = municipality_code
-    if breakdown is not None and not public:
+    if breakdown is not None:
         where.append("breakdown = $bd")
         params["bd"] = breakdown
     sql = f"SELECT {', '.join(KPI_COLUMNS)} FROM mart_kpi_values WHERE {' AND '.join(where)} " \
           "ORDER BY kpi_id, period, municipality_code, breakdown"
-    frame = wh.df(sql, params)
-    if not public:
-        return frame
+    return wh.df(sql, params)
+
+
+@lru_cache(maxsize=256)
+def _public_rows(wh: Warehouse, version: str, threshold: int, kpi_ids: tuple[str, ...],
+                 periods: tuple[str, ...] | None) -> pd.DataFrame:
+    """The suppressed rows of whole tables, kept per published warehouse and threshold (`version` changes
+    with every publish): a portfolio holder's page asks for the same tables again and again, and suppressing them
+    (repeated to a fixpoint) costs far more than reading them."""
     from warehouse.suppression import suppress
 
+    frame = _rows(wh, kpi_ids, periods)
     rows = suppress([tuple(r) for r in frame.itertuples(index=False)])
     out = pd.DataFrame(rows, columns=KPI_COLUMNS, dtype=object)  # value: numbers and "<5", "–", "×"
-    out = out.astype({"numerator": float, "denominator": float})  # as without suppression; None -> NaN
-    if municipality_code is not None:
-        out = out[out["municipality_code"] == municipality_code]
-    return out if breakdown is None else out[out["breakdown"] == breakdown]
+    return out.astype({"numerator": float, "denominator": float})  # as without suppression; None -> NaN
 
 
 def periods(wh: Warehouse, period_kind: str) -> list[str]:
