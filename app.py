@@ -91,7 +91,7 @@ def _navbar() -> dbc.Navbar:
         for page in dash.page_registry.values() if role in page.get("access", ())
     ]
     if viewer is not None:
-        links.append(dbc.NavItem(dbc.NavLink(f"Uitloggen ({viewer_label(viewer)})", href="/logout",
+        links.append(dbc.NavItem(dbc.NavLink(f"Uitloggen – {viewer_label(viewer)}", href="/logout",
                                              external_link=True, id="uitloggen")))
     return dbc.Navbar(
         dbc.Container(

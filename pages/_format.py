@@ -72,6 +72,15 @@ def unit_suffix(unit: str) -> str:
     return "" if unit in ("%", "euro") else unit
 
 
+def suppressed_text() -> str:
+    """What a portfolio holder reads beside suppressed figures (the marks: warehouse/suppression.py)."""
+    from warehouse.settings import load_settings  # the threshold is a setting: privacy.kleine_aantallen
+
+    n = int(load_settings().get("privacy", "kleine_aantallen"))
+    return (f"Kleine aantallen zijn onderdrukt: 1 tot en met {n - 1} staat als <{n}, een verhouding met een kleine "
+            "teller of noemer als –, en × verbergt een tweede cel.")
+
+
 def date_nl(d: date | datetime | str | None) -> str:
     """date(2026, 11, 23) or "2026-11-23" -> "23-11-2026"."""
     if is_missing(d):

@@ -13,6 +13,13 @@ from warehouse import queries
 from warehouse.connection import Warehouse
 
 SCHOOL_KPI = "verzuim_per_school"
+
+
+def header_min_width(header: str, least: int = 110) -> int:
+    """The least width (px) of a grid column whose header wraps (wrapHeaderText): the header breaks between
+    words only if its longest word fits beside the sort and filter icons (about 48 px; 14 px text is about
+    7,5 px a letter), else the browser breaks it mid-word ("Meldinge n")."""
+    return max(least, round(7.5 * max((len(w) for w in header.split()), default=0)) + 56)
 KINDS = ["PO", "VO", "VSO", "MBO"]  # the education groups of int_schools, the `onderwijssoort=` breakdown
 
 SCHOOL_COLUMNS: list[Column] = [

@@ -24,7 +24,7 @@ from dash.exceptions import PreventUpdate
 from access import store
 from access.roles import FIGURES, PERSON_LEVEL, Viewer
 from access.web import audit_export, current_viewer, secured_callback
-from pages import _capacity, _download, _filters
+from pages import _capacity, _download, _filters, _tables
 from pages import _format as fmt
 from pages._components import empty_state, figures_grid, kpi_card, page_header, source_text
 from pages._data import kpis, warehouse
@@ -242,12 +242,17 @@ def _grid(table: Table, frame: pd.DataFrame, columns: list[_download.Column], em
     # scrolls sideways) and names get more room; the grid is as high as its rows (a page of 20 at most).
     grid.defaultColDef = {**grid.defaultColDef, "wrapHeaderText": True, "autoHeaderHeight": True, "flex": 1,
                           "minWidth": 150}
-    grid.columnDefs = [{**c, "minWidth": WIDE[c["field"]]} if c["field"] in WIDE else c for c in grid.columnDefs]
+    grid.columnDefs = [{**c, "minWidth": _width(c)}
+                       for c in grid.columnDefs]
     grid.columnDefs[0]["pinned"] = "left"
     grid.columnSize = None
     grid.dashGridOptions = {**grid.dashGridOptions, "domLayout": "autoHeight"}
     grid.style = {}
     return html.Div([grid, _download.buttons(table.download, table.csv, table.xlsx)])
+
+
+def _width(column: dict) -> int:
+    return max(WIDE.get(column["field"], 0), _tables.header_min_width(column["headerName"], 150))
 
 
 def _numeric(frame: pd.DataFrame, field: str) -> pd.Series:
@@ -341,7 +346,9 @@ def _coverage_chart(figures: _capacity.Figures, code: str):
     if not sectors:
         return empty_state("Geen schoolvestigingen in deze selectie.")
     data = [{"type": "bar", "x": list(sectors), "y": [float(v) for v in sectors.values()],
-             "text": [fmt.percentage(v, 1) for v in sectors.values()], "textposition": "auto",
+             "text": [fmt.percentage(v, 1) for v in sectors.values()],
+             # a bar too low for its label (0%: no bar at all) gets it above, or the sector looks empty
+             "textposition": ["inside" if float(v) >= 10 else "outside" for v in sectors.values()],
              "hovertemplate": "%{x}: %{y:,.1f}%<extra></extra>"}]
     layout = {"showlegend": False, "xaxis": _axis("Sector", type="category"),
               "yaxis": _axis("Met precies één contactpersoon (%)", range=[0, 110])}

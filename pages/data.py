@@ -46,6 +46,7 @@ OPEN = [("meldingsnummer", "Meldingsnummer", None), ("report_date", "Melddatum",
 TABLES = {"afgekeurde-regels": REJECTS, "meldingen-zonder-status": OPEN, "laadhistorie": HISTORY}
 TABLE_KPIS = {"afgekeurde-regels": "afgekeurde_regels", "meldingen-zonder-status": "open_zonder_status",
               "laadhistorie": "laadhistorie"}  # the definition each file carries
+WIDE = {"file": 240, "reason": 480}  # grid columns a reader needs whole: the file to fix, the reason why
 
 
 def _button_ids(table: str) -> tuple[str, str]:
@@ -65,7 +66,21 @@ def _dutch_dates(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _tables(wh: Warehouse) -> dict[str, pd.DataFrame]:
     return {"afgekeurde-regels": queries.rejected_rows(wh), "meldingen-zonder-status":
-            queries.reports_without_status(wh, _reference_date(wh)), "laadhistorie": queries.load_history(wh)}
+            _with_names(wh, queries.reports_without_status(wh, _reference_date(wh))),
+            "laadhistorie": queries.load_history(wh)}
+
+
+def _with_names(wh: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:
+    """The municipality by name (GM0758 means nothing to most readers), on screen and in the files."""
+    municipalities = queries.municipalities(wh)
+    names = dict(zip(municipalities["gemeente_code"], municipalities["naam"], strict=True))
+    return frame.assign(municipality_code=frame["municipality_code"].map(lambda c: names.get(c, c)))
+
+
+def _setting(key: str) -> int:
+    from warehouse.settings import load_settings
+
+    return int(load_settings().get("termijnen", key))
 
 
 def _reference_date(wh: Warehouse) -> date:
@@ -74,7 +89,11 @@ def _reference_date(wh: Warehouse) -> date:
 
 
 def _grid(grid_id: str, columns: list[_download.Column], frame: pd.DataFrame, height: str = "24rem") -> html.Div:
-    parts = [figures_grid(grid_id, _dutch_dates(frame), columns, height)]
+    grid = figures_grid(grid_id, _dutch_dates(frame), columns, height)
+    grid.columnDefs = [{**c, "minWidth": WIDE[c["field"]]} if c["field"] in WIDE else c for c in grid.columnDefs]
+    grid.columnDefs = [{**c, "wrapText": True, "autoHeight": True} if c["field"] == "reason" else c
+                       for c in grid.columnDefs]
+    parts = [grid]
     if grid_id in TABLES and not frame.empty:
         csv_id, xlsx_id = _button_ids(grid_id)
         parts.append(html.Div([
@@ -109,6 +128,7 @@ def _freshness(wh) -> html.Div:
     if not dates:
         return empty_state("Nog geen peildatum met gegevens.")
     kpi = kpis()["actualiteit"]
+    on = fmt.date_nl(date.fromisoformat(dates[-1]))
     frame = queries.kpi_values(wh, [kpi.id], [dates[-1]], breakdown=None)
     rows = []
     for r in frame.itertuples(index=False):
@@ -118,7 +138,10 @@ def _freshness(wh) -> html.Div:
             rows.append(html.Tr([html.Td(parts["bron"]), html.Td(fmt.number(r.value, 0)),
                                  html.Td("te oud" if warn else "actueel", className="text-danger" if warn else "")]))
     return html.Div([
-        html.P(f"{kpi.definition} Peildatum {fmt.date_nl(date.fromisoformat(dates[-1]))}.", className="text-muted"),
+        # the registry's definition names the breakdown codes (bron=..., waarschuwing=ja); this says it plainly
+        html.P(f"Per bron het aantal dagen tussen de nieuwste datum in haar gegevens (niet na de peildatum) en de "
+               f"peildatum {on}: te oud bij meer dan {_setting('actualiteit_dagen')} dagen. Personen en scholen "
+               "hebben geen eigen datum en staan er niet in.", className="text-muted"),
         dbc.Table([html.Thead(html.Tr([html.Th("Bron"), html.Th("Dagen"), html.Th("")])), html.Tbody(rows)],
                   id="actualiteit", size="sm", striped=True, className="w-auto"),
     ])
@@ -143,7 +166,8 @@ def layout(**_: object) -> html.Div:
         _grid("afgekeurde-regels", REJECTS, rejects),
         html.H2("Meldingen zonder status", className="h4 mt-4"),
         html.P(f"{fmt.number(len(open_reports), 0)} meldingen hebben op {fmt.date_nl(on)} nog de status "
-               f"geregistreerd, langer dan de ingestelde termijn. {kpis()['open_zonder_status'].definition}",
+               f"geregistreerd, terwijl er sinds de melddatum {_setting('zonder_status_werkdagen')} werkdagen of "
+               "meer verstreken zijn.",
                className="text-muted", id="zonder-status-aantal"),
         _grid("meldingen-zonder-status", OPEN, open_reports, "18rem"),
         html.H2("Laadhistorie", className="h4 mt-4"), _grid("laadhistorie", HISTORY, tables["laadhistorie"], "16rem"),

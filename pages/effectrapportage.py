@@ -114,8 +114,7 @@ def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente) -> html.Div:
     return html.Div([
         header, *notices,
         dbc.Alert(_deadline(built.due), id=DEADLINE_ID, color="info", className="rbl-deadline"),
-        html.P("Kleine aantallen (1 tot en met 4) staan als <5; een aandeel op zo'n klein aantal als –.",
-               className="text-muted") if viewer.public else None,
+        html.P(fmt.suppressed_text(), className="text-muted") if viewer.public else None,
         dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4")
                  for c in _cards(wh, sel.period, sel.municipality, viewer.public)]),
         html.H2(f"Cijfers voor de effectrapportage, {period_label}", className="h4 mt-2"),
@@ -136,6 +135,7 @@ def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente) -> html.Div:
         ], className="mt-3"),
         html.H2(f"Per gemeente, {period_label}", className="h4 mt-4"),
         _table(MUNICIPALITIES_ID, built.municipalities, report.MUNICIPALITY_COLUMNS, "gemeente_code"),
+        html.P("Bron: RBL trajectregistratie; DUO verzuimregister", className="rbl-source small text-muted"),
         html.Div([html.Button("Download Excel", id=XLSX_ID, className="btn btn-outline-primary btn-sm"),
                   dcc.Download(id=DOWNLOAD_ID)], className="rbl-download d-flex gap-2 my-3"),
     ])
@@ -145,7 +145,10 @@ def _deadline(due: date) -> str:
     days = (due - date.today()).days
     when = (f"nog {days} dag{'en' if days != 1 else ''}" if days > 0 else "vandaag" if days == 0
             else "de datum is verstreken")
-    return f"{report.deadline_text(due)} Stand: {when}."
+    # not report.deadline_text: its setting "12-01" (month-day) reads as 12 January here; the setting is the
+    # administrator's business (docs), the date is what the user needs
+    return (f"In te leveren bij DUO vóór {fmt.date_nl(due)} (de gemeenschappelijke regeling noemt 1 december; DUO "
+            f"vroeg de laatste jaren om 1 april). Stand: {when}.")
 
 
 def _cards(wh: Warehouse, year: str, code: str, public: bool) -> list:
@@ -164,7 +167,8 @@ def _cards(wh: Warehouse, year: str, code: str, public: bool) -> list:
 def _table(table_id: str, frame: pd.DataFrame, columns: list, key: str, blank: bool = False) -> dbc.Table:
     """A plain table (short, printable): numbers the Dutch way, suppression marks as they are; every row has an
     id `<table_id>-<key>` and every cell the class `col-<field>`, so a figure can be found by its place."""
-    head = html.Thead(html.Tr([html.Th(h, className=f"col-{f}") for f, h, _ in columns]))
+    head = html.Thead(html.Tr([html.Th(h, className=f"col-{f}" + (" text-end" if d is not None else ""))
+                               for f, h, d in columns]))
     body = []
     for record in frame.to_dict("records"):
         cells = [html.Td(_text(record.get(f), d, blank), className=f"col-{f}" + (" text-end" if d is not None else ""))

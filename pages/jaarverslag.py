@@ -157,7 +157,7 @@ def _text(value: object) -> str:
 def _table(table: pd.DataFrame, columns: list[tuple[str, str, int | None]]) -> html.Div:
     fields = [f for f, _, _ in columns[1:]]
     head = html.Thead(html.Tr([html.Th(columns[0][1], scope="col")]
-                              + [html.Th(h, scope="col", className="text-end") for _, h, _ in columns[1:]]))
+                              + [html.Th(h, scope="col", className=_header_class(f)) for f, h, _ in columns[1:]]))
     body = []
     for row in table.to_dict("records"):
         if not row["row_id"]:
@@ -171,6 +171,11 @@ def _table(table: pd.DataFrame, columns: list[tuple[str, str, int | None]]) -> h
                     className="table-responsive")
 
 
+def _header_class(field: str) -> str:
+    # "Totaal 2024-2025" would break after the hyphen of the school year
+    return "text-end text-nowrap" if field in ("totaal", "vorig_jaar") else "text-end"
+
+
 def _downloads(viewer: Viewer) -> html.Div:
     if viewer.role == COORDINATOR:
         options = [{"label": " Voor publicatie (kleine aantallen onderdrukt)", "value": PUBLICATION},
@@ -180,8 +185,8 @@ def _downloads(viewer: Viewer) -> html.Div:
     return html.Div([
         html.H2("Download het hele jaarverslag", className="h5 mt-3"),
         html.P("Excel: een tabblad per gemeente" + (" en voor de regio" if viewer.may_see_region else "")
-               + ", met de toelichting en de definities. CSV: dezelfde cijfers in het lange formaat van "
-               "python -m warehouse kpis.", className="small text-muted"),
+               + ", met de toelichting en de definities. CSV: dezelfde cijfers als lange lijst, één regel per "
+               "cijfer (voor eigen analyses).", className="small text-muted"),
         dcc.RadioItems(id=VERSION_ID, options=options, value=PUBLICATION, className="mb-2",
                        inputClassName="me-1", labelClassName="me-3"),
         html.Div([html.Button("Download Excel", id=XLSX_ID, className="btn btn-outline-primary btn-sm"),

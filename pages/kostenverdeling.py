@@ -267,12 +267,14 @@ def _check(split: report.CostSplit) -> html.P:
 def _table(table_id: str, frame: pd.DataFrame, columns: list, key: str) -> dbc.Table:
     """A plain table (16 rows, printable): numbers the Dutch way; every row has the id `<table_id>-<key>` and
     every cell the class `col-<field>`, so a contribution can be found by municipality and column."""
-    head = html.Thead(html.Tr([html.Th(h, className=f"col-{f}") for f, h, _ in columns]))
+    head = html.Thead(html.Tr([html.Th(h, className=f"col-{f}" + (" text-end" if d is not None else ""))
+                               for f, h, d in columns]))
     body = []
     for record in frame.to_dict("records"):
-        cells = [html.Td(_text(record.get(f), d), className=f"col-{f}" + (" text-end" if d is not None else ""))
-                 for f, _, d in columns]
         region = record.get("gemeente_code") == queries.REGION_CODE
+        # the region's row is named in full; its internal code "REGIO" means nothing to a reader (the XLSX keeps it)
+        cells = [html.Td("" if region and f == "gemeente_code" else _text(record.get(f), d),
+                         className=f"col-{f}" + (" text-end" if d is not None else "")) for f, _, d in columns]
         body.append(html.Tr(cells, id=f"{table_id}-{record[key]}", className="fw-semibold" if region else None))
     return dbc.Table([head, html.Tbody(body)], id=table_id, striped=True, hover=True, size="sm", responsive=True,
                      className="small")

@@ -164,6 +164,8 @@ def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente, soort, kaart=None) -> h
                                            viewer.may_see_region)
     return html.Div([
         header, *notices,
+        html.P(f"{fmt.suppressed_text()} Onderdrukte cijfers staan niet in de grafieken; op de kaart blijft zo'n "
+               "gemeente grijs.", id="verzuim-onderdrukt", className="small text-muted") if viewer.public else None,
         dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4")
                  for c in _cards(wh, years, sel.period, sel.municipality, viewer.public)]),
         dbc.Row([
@@ -213,7 +215,12 @@ def _cards(wh: Warehouse, years: list[str], year: str, code: str, public: bool) 
 def _school_grid(table: pd.DataFrame, columns: list[_download.Column]):
     if table.empty:
         return empty_state("Geen scholen met verzuimcijfers in deze selectie.")
-    return figures_grid(GRID_ID, table, columns)
+    grid = figures_grid(GRID_ID, table, columns)
+    # unwrapped, the narrow columns cut "Meldingen V3", "Meldingen V4", ... all to "Meldin…"
+    grid.defaultColDef = {**grid.defaultColDef, "wrapHeaderText": True, "autoHeaderHeight": True}
+    grid.columnDefs = [{**c, "minWidth": 260 if c["field"] == "naam" else _tables.header_min_width(c["headerName"])}
+                       for c in grid.columnDefs]  # the school's name is what a reader looks for: room for it
+    return grid
 
 
 def _school_chart(table: pd.DataFrame):

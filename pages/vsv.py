@@ -121,6 +121,8 @@ def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente, kaart=None) -> html.Div
     return html.Div([
         header, *notices,
         html.P(_status_text(sel.period, status.get(sel.period)), id="vsv-status", className="rbl-status"),
+        html.P(f"{fmt.suppressed_text()} Onderdrukte cijfers staan niet in de grafieken; op de kaart blijft zo'n "
+               "gemeente grijs.", id="vsv-onderdrukt", className="small text-muted") if viewer.public else None,
         dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4")
                  for c in _cards(wh, years, sel.period, sel.municipality, viewer.public)]),
         dbc.Row([
@@ -209,4 +211,6 @@ def _level_chart(table: pd.DataFrame):
     fig.add_scatter(x=levels["groep"], y=levels["n"], mode="markers", name="Landelijke norm",
                     marker={"symbol": "line-ew-open", "size": 36, "color": REFERENCE, "line": {"width": 3}})
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
-    return dcc.Graph(id="vsv-niveau-grafiek", figure=fig, config={"displaylogo": False})
+    # the section's heading names every group; the chart has the MBO levels only (the table has them all)
+    return html.Div([html.H3("VSV-percentage per MBO-niveau, met de landelijke norm", className="h6"),
+                     dcc.Graph(id="vsv-niveau-grafiek", figure=fig, config={"displaylogo": False})])
