@@ -1,8 +1,9 @@
 """`python -m reports <report> ...`: the statutory outputs and the meeting pack without the browser.
 
-Each report module in REPORTS has `add_arguments(parser)` and `run(args) -> int` (the exit code); this
-file only dispatches, so `python -m reports --help` lists every report. Exit codes: 0 written, 1 bad
-arguments or nothing to report on (the message says what to do), 2 no warehouse.
+Each report module in REPORTS has `add_arguments(parser)` and `run(args) -> int` (the exit code; a
+missing warehouse may simply raise `WarehouseMissing`); this file only dispatches, so `python -m reports
+--help` lists every report. Exit codes: 0 written, 1 bad arguments or nothing to report on (the message
+says what to do), 2 no warehouse.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import argparse
 import importlib
 import os
 import sys
+
+from warehouse.connection import WarehouseMissing
 
 # report name -> module; the module's docstring's first line is its help text
 REPORTS = {
@@ -43,7 +46,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except WarehouseMissing as exc:  # every report needs the warehouse: one message, one exit code
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

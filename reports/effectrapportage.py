@@ -19,7 +19,7 @@ import pandas as pd
 from pages import _format as fmt
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import queries
-from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.connection import Warehouse
 from warehouse.settings import load_settings
 
 KIND = "schooljaar"
@@ -210,13 +210,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        wh = Warehouse(args.warehouse)
-        years = queries.periods(wh, KIND)
-        codes = set(queries.municipalities(wh)["gemeente_code"])
-    except WarehouseMissing as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
-        return 2
+    wh = Warehouse(args.warehouse)
+    years = queries.periods(wh, KIND)
+    codes = set(queries.municipalities(wh)["gemeente_code"])
     if args.school_year not in years:
         known = ", ".join(years) or "geen"
         print(f"Fout: geen cijfers voor schooljaar '{args.school_year}' (wel voor: {known}).", file=sys.stderr)

@@ -20,7 +20,7 @@ import pandas as pd
 from pages import _format as fmt
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import cost_split, queries
-from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.connection import Warehouse
 from warehouse.settings import load_settings
 
 KPI_ID = "kostenverdeling"
@@ -278,13 +278,9 @@ def run(args: argparse.Namespace) -> int:
     except AmountError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
-    try:
-        wh = Warehouse(args.warehouse)
-        years = {int(p) for p in queries.periods(wh, cost_split.KIND)}
-        possible = years | set(cost_split.population_years(wh))
-    except WarehouseMissing as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
-        return 2
+    wh = Warehouse(args.warehouse)
+    years = {int(p) for p in queries.periods(wh, cost_split.KIND)}
+    possible = years | set(cost_split.population_years(wh))
     year = args.budget_year
     if entered is None and year not in years:
         known = ", ".join(str(y) for y in sorted(years)) or "geen"

@@ -29,7 +29,7 @@ from pages import _format as fmt
 from pages._style import PRIMARY, plotly_template
 from reports.workbook import Definition, ExportMeta
 from warehouse import notes, queries
-from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.connection import Warehouse
 from warehouse.kpi_engine import QUARTER_FORM, quarter_bounds, shift_quarter
 from warehouse.registry import QUARTER, Kpi
 from warehouse.settings import Settings, load_settings
@@ -550,13 +550,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Always suppressed: the pack is for the joint body."""
-    try:
-        wh = Warehouse(args.warehouse)
-        quarters = queries.periods(wh, KIND)
-        codes = set(queries.municipalities(wh)["gemeente_code"])
-    except WarehouseMissing as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
-        return 2
+    wh = Warehouse(args.warehouse)
+    quarters = queries.periods(wh, KIND)
+    codes = set(queries.municipalities(wh)["gemeente_code"])
     quarter = (args.quarter or (quarters[-1] if quarters else "")).upper()
     if quarter not in quarters:
         known = f"{quarters[0]} t/m {quarters[-1]}" if quarters else "geen"
