@@ -9,6 +9,7 @@ and writes it to the page's own `dcc.Location` (`FilterIds.url`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
@@ -118,14 +119,17 @@ def parse(query: str | None) -> dict[str, str]:
 
 
 def filter_bar(ids: FilterIds, selection: Selection, periods: list[str], names: dict[str, str], *,
-               region: bool, period_kind: str = "schooljaar", kinds: list[str] | None = None) -> html.Div:
-    """The dropdowns: newest period first; the region first among the municipalities (if the viewer may
-    see it); the type of education only when `kinds` is given."""
+               region: bool, period_kind: str = "schooljaar", kinds: list[str] | None = None,
+               period_text: Callable[[str], str] | None = None) -> html.Div:
+    """The dropdowns: newest period first (shown by `period_text`, default as the URL writes it; a reference
+    date the Dutch way); the region first among the municipalities (if the viewer may see it); the type of
+    education only when `kinds` is given."""
+    text = period_text or (lambda p: _period_text(period_kind, p))
     municipality_options = [{"label": REGION_LABEL, "value": REGION_CODE}] if region else []
     municipality_options += [{"label": n, "value": c} for c, n in names.items()]
     parts = [
         _dropdown(ids.period, period_kind.capitalize(),
-                  [{"label": _period_text(period_kind, p), "value": p} for p in reversed(periods)], selection.period),
+                  [{"label": text(p), "value": p} for p in reversed(periods)], selection.period),
         _dropdown(ids.municipality, "Gemeente", municipality_options, selection.municipality),
     ]
     if kinds is not None:

@@ -91,8 +91,8 @@ def _selection(wh: Warehouse, viewer: Viewer, query: dict
 
 def _page(wh: Warehouse, viewer: Viewer, jaar: str | None, gemeente: str | None) -> html.Div:
     sel, names, quarters = _selection(wh, viewer, {"jaar": jaar, "gemeente": gemeente})
-    bar = _quarter_labels(_filters.filter_bar(IDS, sel, quarters, names, region=viewer.may_see_region,
-                                              period_kind=report.KIND))
+    bar = _filters.filter_bar(IDS, sel, quarters, names, region=viewer.may_see_region, period_kind=report.KIND,
+                              period_text=report.quarter_label)
     header = page_header(f"Kwartaalrapportage {sel.municipality_name}", queries.data_date(wh), extra=bar)
     notices = [empty_state(n) for n in sel.notices]
     if sel.period is None:
@@ -119,22 +119,9 @@ def _page(wh: Warehouse, viewer: Viewer, jaar: str | None, gemeente: str | None)
     ], className="rbl-kwartaal")
 
 
-def _quarter_labels(bar: html.Div) -> html.Div:
-    """The shared filter bar lists a quarter as written in the URL (2025-K3): show "3e kwartaal 2025"."""
-    def walk(node: object) -> None:
-        if isinstance(node, dcc.Dropdown) and getattr(node, "id", None) == IDS.period:
-            node.options = [{"label": report.quarter_label(o["value"]), "value": o["value"]} for o in node.options]
-        for child in getattr(node, "children", None) or []:
-            if not isinstance(child, str):
-                walk(child)
-    walk(bar)
-    return bar
-
-
 def _suppression_text(viewer: Viewer) -> str:
     if viewer.public:
-        return ("Kleine aantallen zijn onderdrukt: 1 tot en met 4 staat als <5, een verhouding met een kleine teller "
-                "of noemer als –, en × verbergt een tweede cel.")
+        return fmt.suppressed_text()
     return ("Op deze pagina staan alle aantallen (niet onderdrukt). Het vergaderstuk (PDF) is altijd onderdrukt, zoals "
             "de portefeuillehouders het zien.")
 
