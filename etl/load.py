@@ -263,20 +263,18 @@ class Loader:
         """Figures of periods whose rows fell out of the retention window stay as they were published."""
         if not (self.has_old and self._old_has("mart_kpi_values")):
             return
-        self.work.execute("""
-            CREATE TEMP TABLE retired AS
-            SELECT o.period_kind, o.period FROM old.mart_periods o
-            WHERE NOT EXISTS (SELECT 1 FROM nw.mart_periods n WHERE n.period_kind = o.period_kind
-                                                               AND n.period = o.period)
-              AND CASE o.period_kind WHEN 'peildatum' THEN CAST(o.period AS DATE)
-                       WHEN 'begrotingsjaar' THEN make_date(CAST(o.period AS INTEGER), 12, 31)
-                       WHEN 'teljaar' THEN make_date(CAST(right(o.period, 4) AS INTEGER), 9, 30)
-                       WHEN 'kwartaal' THEN last_day(make_date(CAST(left(o.period, 4) AS INTEGER),
-                                                               3 * CAST(right(o.period, 1) AS INTEGER), 1))
-                       ELSE make_date(CAST(right(o.period, 4) AS INTEGER), 7, 31) END < ?""", [keep_from])
+        from warehouse.kpi_engine import period_bounds
         from warehouse.kpis import KPIS
         from warehouse.registry import period_kinds
 
+        gone = self.work.execute("""SELECT o.period_kind, o.period FROM old.mart_periods o
+            WHERE NOT EXISTS (SELECT 1 FROM nw.mart_periods n WHERE n.period_kind = o.period_kind
+                                                               AND n.period = o.period)""").fetchall()
+        # a period that ended before the window lost its rows: its figures stay; one that merely has no data
+        # any more (a corrected delivery) is gone for good. The period's end is the engine's own definition.
+        retired = [(kind, period) for kind, period in gone if period_bounds(kind, period)[1] < keep_from]
+        self.work.register("retired", pa.table({"period_kind": pa.array([k for k, _ in retired], pa.string()),
+                                                "period": pa.array([p for _, p in retired], pa.string())}))
         pairs = [(k.id, kind) for k in KPIS.values() for kind in period_kinds(k)]
         kinds = pa.table({"kpi_id": [i for i, _ in pairs], "period_kind": [kind for _, kind in pairs]})
         self.work.register("kpi_kinds", kinds)
