@@ -25,6 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from access.roles import Viewer
 from pages import _filters
 from pages import _format as fmt
 from pages._style import BACKGROUND, CONTEXT, NO_VALUE, REFERENCE, SEQUENTIAL, TEXT, figure_template
@@ -149,6 +150,19 @@ def clicked_municipality(click: dict | None) -> str | None:
     points = (click or {}).get("points") or []
     location = points[0].get("location") if points and isinstance(points[0], dict) else None
     return location if isinstance(location, str) else None
+
+
+def chosen_search(wh: Warehouse, viewer: Viewer, period_kind: str, default_kpi: str, *, clicked: bool,
+                  period: str | None, municipality: str | None, kind: str | None, map_kpi: str | None,
+                  click: dict | None, current: str | None) -> str | None:
+    """What a page's URL callback writes for its filter bar, map chooser and map: the query string, or None
+    when nothing changes. A click on the map selects only a municipality this viewer may see."""
+    if clicked:
+        municipality = clicked_municipality(click)
+        if municipality not in _filters.visible_municipalities(queries.municipalities(wh), viewer):
+            return None
+    periods = queries.periods(wh, period_kind) if period is not None else []
+    return next_search(periods, period, municipality, current, kind, map_kpi, default_kpi)
 
 
 def next_search(periods: list[str], period: str | None, municipality: str | None, current: str | None,

@@ -70,14 +70,9 @@ def choose(period: str | None, municipality: str | None, kind: str | None, map_k
            click: dict | None, current: str | None) -> object:
     """The filter bar's values, the map's KPI and a click on a municipality in the map into the URL; the page
     router then redraws the page. A click selects only a municipality this viewer may see."""
-    wh = warehouse()
-    if ctx.triggered_id == MAP_ID:
-        municipality = _map.clicked_municipality(click)
-        if municipality is None or municipality not in _filters.visible_municipalities(queries.municipalities(wh),
-                                                                                        current_viewer()):
-            return no_update
-    years = queries.periods(wh, "schooljaar") if period is not None else []
-    wanted = _map.next_search(years, period, municipality, current, kind, map_kpi, TREND_KPI)
+    wanted = _map.chosen_search(warehouse(), current_viewer(), "schooljaar", TREND_KPI,
+                                clicked=ctx.triggered_id == MAP_ID, period=period, municipality=municipality,
+                                kind=kind, map_kpi=map_kpi, click=click, current=current)
     return no_update if wanted is None else wanted
 
 

@@ -63,14 +63,9 @@ def choose(period: str | None, municipality: str | None, map_kpi: str | None, cl
            current: str | None) -> object:
     """The filter bar's values, the map's KPI and a click on a municipality in the map into the URL; the page
     router then redraws the page. A click selects only a municipality this viewer may see."""
-    wh = warehouse()
-    if ctx.triggered_id == MAP_ID:
-        municipality = _map.clicked_municipality(click)
-        if municipality is None or municipality not in _filters.visible_municipalities(queries.municipalities(wh),
-                                                                                        current_viewer()):
-            return no_update
-    years = queries.periods(wh, KIND) if period is not None else []
-    wanted = _map.next_search(years, period, municipality, current, None, map_kpi, HEADLINE)
+    wanted = _map.chosen_search(warehouse(), current_viewer(), KIND, HEADLINE, clicked=ctx.triggered_id == MAP_ID,
+                                period=period, municipality=municipality, kind=None, map_kpi=map_kpi, click=click,
+                                current=current)
     return no_update if wanted is None else wanted
 
 
