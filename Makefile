@@ -9,7 +9,7 @@ DEMO_LOAD_DATE := 2025-11-15  # the demo pretends its files were exported on thi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install browser chart-browser demo run test lint bench requirements clean
+.PHONY: help install node browser chart-browser demo run test lint bench requirements clean
 
 help:
 	@echo "make run   - install, build the demo warehouse if there is none, serve http://127.0.0.1:8050"
@@ -24,6 +24,13 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# Node packages the tests use (axe-core, oidc-provider), pinned in package-lock.json, from the npm registry
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node: node_modules/.installed
 
 # Debian's Chromium and ChromeDriver for the browser tests (never a downloaded browser)
 browser:
@@ -52,7 +59,7 @@ run: install chart-browser demo
 lint: install
 	$(PY) -m ruff check .
 
-test: install browser lint
+test: install node browser lint
 	$(PY) -m pytest -q
 
 bench: install

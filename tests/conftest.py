@@ -70,7 +70,8 @@ def login_client(app, username: str = "coordinator"):
 
 def start_and_login(dash_duo, app, username: str = "coordinator", path: str = "/") -> None:
     """Serve `app`, log in through the real login form in Chromium, and open `path`."""
-    dash_duo.start_server(app, navigate=False)
+    # RBL_TEST_PORT lets two test runs on one machine serve side by side
+    dash_duo.start_server(app, navigate=False, port=int(os.environ.get("RBL_TEST_PORT", "8050")))
     dash_duo._url = dash_duo.server.url.rstrip("/")  # the setter would wait for a Dash page: this is /login
     browser_login(dash_duo, username, path)
 
