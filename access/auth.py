@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 
 from access import store
-from warehouse.settings import load_settings
+from config.settings import load_settings
 
 MAX_WAIT_S = 15 * 60
 

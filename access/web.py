@@ -26,7 +26,7 @@ from access import store
 from access.auth import authenticator
 from access.roles import LABELS, Viewer
 from access.secrets import session_secret
-from warehouse.settings import load_settings
+from config.settings import load_settings
 
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
 PUBLIC_PATHS = {"/login"}

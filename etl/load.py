@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from config.settings import load_settings
 from etl.pseudonym import Pseudonymiser
 from etl.read import DATA_SUFFIXES, FileRefused, RawFile, read_file
 from etl.retention import apply_retention, cutoff
@@ -34,7 +35,6 @@ from etl.validate import Context, municipality_code, parse
 from warehouse.build import build_models
 from warehouse.checks import InvariantFailed, check_invariants
 from warehouse.connection import database_path, sql_path
-from warehouse.settings import load_settings
 
 SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal": "DOUBLE", "bool": "BOOLEAN"}
 META_COLUMNS = {"_seq": "BIGINT", "_file": "VARCHAR", "_line": "INTEGER", "_load_id": "INTEGER"}

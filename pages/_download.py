@@ -71,13 +71,13 @@ def send_table(frame: pd.DataFrame, columns: list[Column], filename: str, kind: 
 def export_meta(title: str, kpi_ids: list[str], period_kind: str, period: str, data_date: date | None,
                 public: bool, municipality_code: str | None = None) -> ExportMeta:
     """The account a page's XLSX download carries, for the KPIs its table shows."""
+    from config.settings import small_number_threshold
     from warehouse.kpis import KPIS
-    from warehouse.settings import load_settings
 
     return ExportMeta(title=title, period=fmt.period_label(period_kind, period), data_date=data_date,
                       suppressed=public, definitions=[Definition.of(KPIS[k]) for k in kpi_ids], kpi_ids=kpi_ids,
                       periods=[period], municipality_code=municipality_code,
-                      threshold=int(load_settings().get("privacy", "kleine_aantallen")))
+                      threshold=small_number_threshold())
 
 
 def _text(value: object, decimals: int | None) -> str:

@@ -74,9 +74,9 @@ def unit_suffix(unit: str) -> str:
 
 def suppressed_text() -> str:
     """What a portfolio holder reads beside suppressed figures (the marks: warehouse/suppression.py)."""
-    from warehouse.settings import load_settings  # the threshold is a setting: privacy.kleine_aantallen
+    from config.settings import small_number_threshold
 
-    n = int(load_settings().get("privacy", "kleine_aantallen"))
+    n = small_number_threshold()
     return (f"Kleine aantallen zijn onderdrukt: 1 tot en met {n - 1} staat als <{n}, een verhouding met een kleine "
             "teller of noemer als –, en × verbergt een tweede cel.")
 

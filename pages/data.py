@@ -78,7 +78,7 @@ def _with_names(wh: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _setting(key: str) -> int:
-    from warehouse.settings import load_settings
+    from config.settings import load_settings
 
     return int(load_settings().get("termijnen", key))
 

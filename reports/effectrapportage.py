@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from config.settings import load_settings, small_number_threshold
 from pages import _format as fmt
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import queries
 from warehouse.connection import Warehouse
-from warehouse.settings import load_settings
 
 KIND = "schooljaar"
 KPI_IDS = ["vsv_in_beeld", "contact_binnen_termijn", "trajecten_resultaat", "positief_resultaat", "verzuim_18plus"]
@@ -180,7 +180,7 @@ def meta(report: EffectReport, data_date: date | None) -> ExportMeta:
     return ExportMeta(title=f"Effectrapportage Doorstroompunt {report.municipality_name}",
                       period=report.period_text, data_date=data_date, suppressed=report.public,
                       definitions=[Definition.of(KPIS[k]) for k in KPI_IDS], kpi_ids=KPI_IDS, periods=[report.year],
-                      municipality_code=code, threshold=int(load_settings().get("privacy", "kleine_aantallen")))
+                      municipality_code=code, threshold=small_number_threshold())
 
 
 def workbook(report: EffectReport, data_date: date | None) -> bytes:

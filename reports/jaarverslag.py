@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from config.settings import load_settings, small_number_threshold
 from pages import _format as fmt
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import jaarverslag as jv
 from warehouse import notes, queries
 from warehouse.connection import Warehouse
-from warehouse.settings import load_settings
 
 KIND = "schooljaar"
 REGION_NAME = "Regio West-Brabant"
@@ -73,10 +73,6 @@ def deadline(year: str) -> date:
     "MM-DD", in the calendar year in which Y ends): for 2023-2024 and "10-01", 1 October 2024."""
     month, day = (int(x) for x in str(load_settings().get("deadlines", "jaarverslag")).split("-"))
     return date(int(year[:4]) + 1, month, day)
-
-
-def threshold() -> int:
-    return int(load_settings().get("privacy", "kleine_aantallen"))
 
 
 def long_rows(wh: Warehouse, year: str, scope: Scope) -> pd.DataFrame:
@@ -164,7 +160,7 @@ def export_meta(wh: Warehouse, year: str, previous: str | None, scope: Scope,
     return ExportMeta(title=f"{TITLE} {year}", period=period_text(year, previous), data_date=queries.data_date(wh),
                       suppressed=scope.public, definitions=definitions, kpi_ids=[jv.KPI_ID, *RELATED_KPIS],
                       periods=[year] + ([previous] if previous else []), municipality_code=single,
-                      threshold=threshold(), **extra)
+                      threshold=small_number_threshold(), **extra)
 
 
 def municipal_explanations(year: str, scope: Scope) -> pd.DataFrame:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from config.settings import load_settings, small_number_threshold
 from pages import _format as fmt
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import cost_split, queries
 from warehouse.connection import Warehouse
-from warehouse.settings import load_settings
 
 KPI_ID = "kostenverdeling"
 REGION_NAME = "Regio West-Brabant (totaal)"
@@ -229,7 +229,7 @@ def meta(split: CostSplit, data_date: date | None, public: bool = False) -> Expo
                                 definition.denominator, definition.legal_basis, "Bron: ingevoerd bedrag; CBS")
     return ExportMeta(title="Kostenverdeling", period=split.period_text, data_date=data_date, suppressed=public,
                       definitions=[definition], kpi_ids=[KPI_ID], periods=[str(split.year)],
-                      threshold=int(load_settings().get("privacy", "kleine_aantallen")))
+                      threshold=small_number_threshold())
 
 
 def workbook(split: CostSplit, data_date: date | None, public: bool = False) -> bytes:

@@ -25,6 +25,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from config.settings import Settings, load_settings, small_number_threshold
 from pages import _format as fmt
 from pages._style import PRIMARY, plotly_template
 from reports.workbook import Definition, ExportMeta
@@ -32,7 +33,6 @@ from warehouse import notes, queries
 from warehouse.connection import Warehouse
 from warehouse.kpi_engine import QUARTER_FORM, quarter_bounds, shift_quarter
 from warehouse.registry import QUARTER, Kpi
-from warehouse.settings import Settings, load_settings
 
 KIND = QUARTER
 REGION_NAME = "Regio West-Brabant"
@@ -207,7 +207,7 @@ def meta(view: QuarterView, made_at: datetime | None = None) -> ExportMeta:
                       data_date=view.data_date, suppressed=view.public,
                       definitions=[Definition.of(KPIS[k]) for k in KPI_IDS], kpi_ids=list(KPI_IDS),
                       periods=[view.quarter], municipality_code=view.municipality_code,
-                      threshold=int(load_settings().get("privacy", "kleine_aantallen")), **kwargs)
+                      threshold=small_number_threshold(), **kwargs)
 
 
 # --- charts ------------------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ import pytest
 from pypdf import PdfReader
 
 from app import create_app
+from config.settings import Settings, load_settings
 from pages import _format as fmt
 from reports import cli
 from reports import kwartaal as report
@@ -71,7 +72,6 @@ from warehouse.connection import Warehouse
 from warehouse.kpi_engine import period_bounds, quarter_bounds, quarter_of, rows_sql, shift_quarter
 from warehouse.kpis import KPIS
 from warehouse.registry import Kpi, Registry
-from warehouse.settings import Settings, load_settings
 
 Q, PREV, YEAR = "2025-K3", "2025-K2", "2024-K3"
 P = {n: bsn(n) for n in range(1, 45)}

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import duckdb
 
+from config.settings import load_settings
 from warehouse.kpi_engine import quarter_bounds, quarter_of, rows_sql, shift_quarter
 from warehouse.registry import QUARTER, period_kinds
-from warehouse.settings import load_settings
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 # person-level facts that are also written as Parquet (pseudonymised)

@@ -17,11 +17,11 @@ import signal
 import sys
 from pathlib import Path
 
+from config.settings import load_settings
 from warehouse.connection import Warehouse, WarehouseMissing
 from warehouse.kpi_engine import compute
 from warehouse.kpis import KPIS
 from warehouse.registry import period_kinds
-from warehouse.settings import load_settings
 from warehouse.suppression import suppress
 
 HEADER = ["kpi_id", "period", "municipality_code", "breakdown", "value", "numerator", "denominator"]

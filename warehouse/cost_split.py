@@ -21,7 +21,7 @@ LEVELS = ("1", "2", "2A")  # the service levels a budget line can be given for (
 COLUMNS = ["kpi_id", "period", "municipality_code", "breakdown", "value", "numerator", "denominator"]
 
 # {budget} is a relation with budget_year, level, amount_cents; {{kosten_min}} and {{kosten_max}} are
-# settings (warehouse.settings.render). Output: the KPI engine's columns, in euros.
+# settings (config.settings.render). Output: the KPI engine's columns, in euros.
 _TEMPLATE = """
         WITH lines AS (SELECT p.period, b.level, b.amount_cents, p.pop_date, p.start_date, p.end_date
                        FROM periods p JOIN {budget} b ON CAST(b.budget_year AS VARCHAR) = p.period),
@@ -82,9 +82,9 @@ class SplitError(ValueError):
 def entered_split(wh: Warehouse, budget_year: int, amounts: dict[str, int]) -> pd.DataFrame:
     """The cost split of `amounts` (level -> whole cents; level `totaal` for one total, or some of 1, 2, 2A)
     for `budget_year`, in the KPI's long rows (columns COLUMNS), computed by the KPI's own SQL."""
+    from config.settings import load_settings
     from warehouse.kpi_engine import Custom, rows_sql
     from warehouse.kpis import KPIS
-    from warehouse.settings import load_settings
 
     if not amounts:
         raise SplitError("Geen bedrag opgegeven.")

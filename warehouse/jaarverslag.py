@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from config.settings import Settings
 from warehouse.kpi_engine import Custom, Part, Population, population_sql
-from warehouse.settings import Settings
 
 KPI_ID = "jaarverslag"
 COLUMNS: tuple[tuple[str, str], ...] = (  # (onderwijssoort value, Dutch header)

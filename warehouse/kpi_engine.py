@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from config.settings import Settings
 from warehouse.registry import QUARTER, period_kinds
-from warehouse.settings import Settings
 
 OUTPUT = ("period", "municipality_code", "breakdown", "value", "numerator", "denominator")
 

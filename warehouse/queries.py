@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from config.settings import small_number_threshold
 from warehouse.connection import Warehouse
 
 # The region's own rows in mart_kpi_values (written by warehouse.kpi_engine) carry this code: region
@@ -34,9 +35,7 @@ def kpi_values(
     publications. Suppression needs whole tables (all breakdowns, all municipalities), so it is applied
     before the municipality and breakdown filters."""
     if public:
-        from warehouse.settings import load_settings
-
-        out = _public_rows(wh, wh.version, load_settings().get("privacy", "kleine_aantallen"), tuple(kpi_ids),
+        out = _public_rows(wh, wh.version, small_number_threshold(), tuple(kpi_ids),
                            None if periods is None else tuple(periods))
         if municipality_code is not None:
             out = out[out["municipality_code"] == municipality_code]
@@ -116,9 +115,9 @@ def rejected_rows(wh: Warehouse) -> pd.DataFrame:
 def reports_without_status(wh: Warehouse, on: date) -> pd.DataFrame:
     """The reports behind `open_zonder_status` on a date (meldingsnummer, report date, school,
     municipality; never a person): the same SQL as the figure, unaggregated."""
+    from config.settings import load_settings
     from warehouse.kpi_engine import units
     from warehouse.kpis import KPIS
-    from warehouse.settings import load_settings
 
     cur = wh.cursor()
     try:

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Literal
 
+from config.settings import small_number_threshold
 from warehouse.registry import Kpi
 
 SuppressionKind = Literal["count", "rate", "none", "internal"]
@@ -66,12 +67,6 @@ def kind_of(kpi: Kpi) -> SuppressionKind:
 
 def count_symbol(threshold: int) -> str:
     return f"<{threshold}"
-
-
-def default_threshold() -> int:
-    from warehouse.settings import load_settings
-
-    return int(load_settings().get("privacy", "kleine_aantallen"))
 
 
 def parse_breakdown(breakdown: str) -> tuple[tuple[str, str], ...]:
@@ -129,7 +124,7 @@ def suppress(rows: Iterable[tuple], threshold: int | None = None,
     become None. The result does not depend on the order of the input rows.
     """
     if threshold is None:
-        threshold = default_threshold()
+        threshold = small_number_threshold()
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
         raise ValueError(f"threshold must be a whole number of at least 1, not {threshold!r}")
     if registry is None:

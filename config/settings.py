@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DEFAULT_FILE = Path(__file__).resolve().parents[1] / "config" / "settings.toml"
+DEFAULT_FILE = Path(__file__).resolve().parent / "settings.toml"
 # Names KPI SQL may use as {{name}}; each maps to (section, key) in the settings file.
 SQL_NAMES = {
     "reactie_werkdagen": ("termijnen", "reactie_werkdagen"),
@@ -50,3 +50,9 @@ def _load(path: str) -> Settings:
 
 def load_settings() -> Settings:
     return _load(os.environ.get("RBL_SETTINGS") or str(DEFAULT_FILE))
+
+
+def small_number_threshold() -> int:
+    """The small-number threshold T (setting `privacy.kleine_aantallen`, default 5): counts 1 to T-1 are
+    suppressed for portfolio holders and publications. The one reading of that setting."""
+    return int(load_settings().get("privacy", "kleine_aantallen"))
