@@ -32,7 +32,7 @@ from etl.read import DATA_SUFFIXES, FileRefused, RawFile, read_file
 from etl.retention import apply_retention, cutoff
 from etl.sources import LOAD_ORDER, SOURCES, Field, Source, source_for_filename
 from etl.validate import Context, municipality_code, parse
-from warehouse.build import build_models
+from warehouse.build import build_models, carry_forward_figures
 from warehouse.checks import InvariantFailed, check_invariants
 from warehouse.connection import database_path, sql_path
 
@@ -254,33 +254,10 @@ class Loader:
                                                  int(settings.get("leeftijden", "doorstroompunt_max")))
         self._write_history(history)
         build_models(self.work, "nw", self.ctx.load_date)
-        self._carry_forward_figures(keep_from)
-        check_invariants(self.work, "nw")
+        carry_forward_figures(self.work, "nw", "old", keep_from)
+        check_invariants(self.work, "nw", {f"stg_{s.name}": s.key for s in SOURCES})
         self.work.execute("CHECKPOINT nw")
         self.work.execute("DETACH nw")
-
-    def _carry_forward_figures(self, keep_from: date) -> None:
-        """Figures of periods whose rows fell out of the retention window stay as they were published."""
-        if not (self.has_old and self._old_has("mart_kpi_values")):
-            return
-        from warehouse.kpi_engine import period_bounds
-        from warehouse.kpis import KPIS
-        from warehouse.registry import period_kinds
-
-        gone = self.work.execute("""SELECT o.period_kind, o.period FROM old.mart_periods o
-            WHERE NOT EXISTS (SELECT 1 FROM nw.mart_periods n WHERE n.period_kind = o.period_kind
-                                                               AND n.period = o.period)""").fetchall()
-        # a period that ended before the window lost its rows: its figures stay; one that merely has no data
-        # any more (a corrected delivery) is gone for good. The period's end is the engine's own definition.
-        retired = [(kind, period) for kind, period in gone if period_bounds(kind, period)[1] < keep_from]
-        self.work.register("retired", pa.table({"period_kind": pa.array([k for k, _ in retired], pa.string()),
-                                                "period": pa.array([p for _, p in retired], pa.string())}))
-        pairs = [(k.id, kind) for k in KPIS.values() for kind in period_kinds(k)]
-        kinds = pa.table({"kpi_id": [i for i, _ in pairs], "period_kind": [kind for _, kind in pairs]})
-        self.work.register("kpi_kinds", kinds)
-        self.work.execute("INSERT INTO nw.mart_periods SELECT * FROM retired")
-        self.work.execute("""INSERT INTO nw.mart_kpi_values SELECT k.* FROM old.mart_kpi_values k
-                             JOIN kpi_kinds USING (kpi_id) JOIN retired r USING (period_kind, period)""")
 
     def _merge_source(self, source: Source) -> None:
         self.work.execute(_ddl(f"nw.stg_{source.name}", source))

@@ -6,7 +6,7 @@ date: a report from its report date, a case, enrolment, exemption or trajectory 
 (still open: kept), an action from its date, a VSV or start-population row from the end of its count
 year. A person is removed when nothing of them remains and they were past the Doorstroompunt's
 upper age at the cutoff. The figures of removed years stay: they are carried forward from the
-published warehouse (etl/load.py), so aggregates outlive the rows they were made from.
+published warehouse (warehouse.build.carry_forward_figures), so aggregates outlive the rows they were made from.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pages import _download, _filters
 from pages import _format as fmt
 from warehouse import queries
 from warehouse.connection import Warehouse
-from warehouse.kpi_engine import period_bounds
+from warehouse.periods import period_bounds
 
 KIND, YEAR_KIND = "peildatum", "schooljaar"
 STOCK_KPIS = ["fte", "leerplichtigen_per_fte", "werkvoorraad", "werkvoorraad_per_fte", "contactpersoon_dekking"]

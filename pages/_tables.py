@@ -9,7 +9,7 @@ import pandas as pd
 
 from pages import _format as fmt
 from pages._download import Column
-from warehouse import queries
+from warehouse import queries, views
 from warehouse.connection import Warehouse
 
 SCHOOL_KPI = "verzuim_per_school"
@@ -38,7 +38,7 @@ def school_table(wh: Warehouse, year: str, code: str, kind: str, public: bool, r
     if code != queries.REGION_CODE:
         region_rows = frame[frame["municipality_code"] == queries.REGION_CODE]
         frame = pd.concat([frame[frame["municipality_code"] == code], region_rows])
-    parts = frame["breakdown"].map(lambda b: dict(p.split("=", 1) for p in b.split(";") if p))
+    parts = frame["breakdown"].map(views.parts)
     reference = {p["onderwijssoort"]: v for p, v, m in zip(parts, frame["value"], frame["municipality_code"],
                                                              strict=True)
                  if m == queries.REGION_CODE and set(p) == {"onderwijssoort"}}
@@ -91,20 +91,14 @@ _SEX_LABELS = {"M": "man", "V": "vrouw"}
 
 
 def vsv_status(wh: Warehouse, code: str, public: bool = False) -> dict[str, str]:
-    """count year -> "voorlopig" or "definitief": which DUO list the figures of that year come from."""
-    frame = queries.kpi_values(wh, ["vsv_aantal"], None, municipality_code=code, breakdown=None, public=public)
-    rows = frame[frame["breakdown"].str.startswith("status=")]
-    status: dict[str, str] = {}
-    for period, breakdown in zip(rows["period"], rows["breakdown"], strict=True):
-        # a year with a provisional list anywhere is provisional
-        if status.get(period) != "voorlopig":
-            status[period] = breakdown.removeprefix("status=")
-    return status
+    """count year -> "voorlopig" or "definitief": which DUO list the figures of that year come from. One rule
+    for the region and every municipality (warehouse.views.vsv_status); `code` and `public` do not change it."""
+    return views.vsv_status(wh)
 
 
 def _vsv_group(breakdown: str) -> tuple[int, str] | None:
     """The order and Dutch label of a VSV breakdown row in the table; None for rows it does not show."""
-    parts = dict(p.split("=", 1) for p in breakdown.split(";") if p)
+    parts = views.parts(breakdown)
     if not parts:
         return (0, "Totaal")
     if set(parts) == {"onderwijssoort"}:
@@ -138,8 +132,8 @@ def vsv_table(wh: Warehouse, year: str, code: str, public: bool, norms: pd.DataF
                 continue
             row = rows.setdefault(breakdown, {"_order": group[0], "groep": group[1]})
             row[field_of[kpi_id]] = value
-            if "niveau=" in breakdown:
-                row["norm"] = norm.get(breakdown.split("niveau=")[1].split(";")[0])
+            if "niveau" in (level := views.parts(breakdown)):
+                row["norm"] = norm.get(level["niveau"])
     columns = [c for c in VSV_COLUMNS if region or c[0] != "regio_pct"]
     table = pd.DataFrame(list(rows.values()), columns=["_order"] + [f for f, _, _ in columns], dtype=object)
     table = table.sort_values("_order", kind="stable")
@@ -165,10 +159,6 @@ class SchoolDetail:
     reasons: pd.DataFrame  # reden (Dutch label), aantal: reports closed in the chosen school year, per reason
 
 
-def _pairs(breakdown: str) -> dict[str, str]:
-    return dict(p.split("=", 1) for p in breakdown.split(";") if p)
-
-
 def school_detail(wh: Warehouse, school_id: str, year: str, years: list[str], public: bool) -> SchoolDetail:
     """The school's rate over `years`, its reports per kind in `year` (verzuim_per_school, whose rows belong
     to the municipality where the school stands) and its closing reasons in `year` (sluitredenen, the region's
@@ -180,7 +170,7 @@ def school_detail(wh: Warehouse, school_id: str, year: str, years: list[str], pu
     trend = pd.DataFrame({"period": rates["period"].tolist(), "value": rates["value"].tolist()}, dtype=object)
     total, kinds = None, []
     for period, breakdown, value in zip(frame["period"], frame["breakdown"], frame["value"], strict=True):
-        parts = _pairs(breakdown)
+        parts = views.parts(breakdown)
         if period != year or parts.get("school") != school_id or parts.get("maat") != "meldingen":
             continue
         if "verzuimsoort" in parts:
@@ -191,7 +181,7 @@ def school_detail(wh: Warehouse, school_id: str, year: str, years: list[str], pu
                                        breakdown=None, public=public)
     reasons = []
     for breakdown, value in zip(reasons_frame["breakdown"], reasons_frame["value"], strict=True):
-        parts = _pairs(breakdown)
+        parts = views.parts(breakdown)
         if parts.get("school") == school_id and "reden" in parts:
             reasons.append((parts["reden"], value))
     reasons.sort(key=lambda r: int(r[0]) if r[0].isdigit() else 99)

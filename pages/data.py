@@ -19,7 +19,7 @@ from pages import _download
 from pages import _format as fmt
 from pages._components import empty_state, figures_grid, page_header
 from pages._data import kpis, warehouse
-from warehouse import queries
+from warehouse import queries, views
 from warehouse.connection import Warehouse, WarehouseMissing
 
 DOWNLOAD_ID = "data-download"
@@ -132,7 +132,7 @@ def _freshness(wh) -> html.Div:
     frame = queries.kpi_values(wh, [kpi.id], [dates[-1]], breakdown=None)
     rows = []
     for r in frame.itertuples(index=False):
-        parts = dict(p.split("=", 1) for p in r.breakdown.split(";") if p)
+        parts = views.parts(r.breakdown)
         if "bron" in parts and "waarschuwing" not in parts:
             warn = not frame[frame["breakdown"] == f"{r.breakdown};waarschuwing=ja"].empty
             rows.append(html.Tr([html.Td(parts["bron"]), html.Td(fmt.number(r.value, 0)),

@@ -22,7 +22,7 @@ from pages._components import empty_state, kpi_card, page_header, source_text
 from pages._data import kpis, warehouse
 from pages._style import plotly_template
 from reports import effectrapportage as report
-from warehouse import queries
+from warehouse import queries, views
 from warehouse.connection import Warehouse, WarehouseMissing
 
 IDS = _filters.FilterIds("effectrapportage")
@@ -153,8 +153,7 @@ def _deadline(due: date) -> str:
 
 def _cards(wh: Warehouse, year: str, code: str, public: bool) -> list:
     registry = kpis()
-    years = queries.periods(wh, report.KIND)
-    previous = years[years.index(year) - 1] if year in years and years.index(year) > 0 else None
+    previous = views.previous_period(wh, report.KIND, year)
     wanted = [year] + ([previous] if previous else [])
     frame = queries.kpi_values(wh, report.KPI_IDS, wanted, municipality_code=code, public=public)
     values = {(r.kpi_id, r.period): r.value for r in frame.itertuples(index=False) if not fmt.is_missing(r.value)}

@@ -16,7 +16,7 @@ from access.web import current_viewer, secured_callback
 from pages import _format as fmt
 from pages._components import LOCATION_ID, empty_state, kpi_card, page_header
 from pages._data import kpis, warehouse
-from warehouse import queries
+from warehouse import queries, views
 from warehouse.connection import Warehouse, WarehouseMissing
 from warehouse.registry import SECTIONS, Kpi, Registry
 
@@ -167,10 +167,8 @@ def _list_status(wh: Warehouse, kpi: Kpi, period: str) -> str:
     """VSV figures are provisional until DUO's definitive list arrives: say which one a card shows."""
     if kpi.period_kind != "teljaar":
         return ""
-    status = queries.kpi_values(wh, ["vsv_aantal"], [period], queries.REGION_CODE, breakdown=None)["breakdown"]
-    if (status == "status=voorlopig").any():
-        return " (voorlopig)"
-    return " (definitief)" if (status == "status=definitief").any() else ""
+    status = views.vsv_status(wh).get(period)
+    return f" ({status})" if status else ""
 
 
 def _missing_card(title: str, message: str) -> dbc.Card:

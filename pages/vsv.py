@@ -20,7 +20,7 @@ from pages import _format as fmt
 from pages._components import empty_state, figures_grid, kpi_card, page_header, source_text
 from pages._data import kpis, warehouse
 from pages._style import REFERENCE, figure_template
-from warehouse import notes, queries
+from warehouse import notes, queries, views
 from warehouse.connection import Warehouse, WarehouseMissing
 
 IDS = _filters.FilterIds("vsv")
@@ -161,7 +161,7 @@ def _status_text(year: str, status: str | None) -> str:
 
 def _cards(wh: Warehouse, years: list[str], year: str, code: str, public: bool) -> list:
     registry = kpis()
-    previous = years[years.index(year) - 1] if years.index(year) > 0 else None
+    previous = views.previous_period(wh, KIND, year)
     wanted = [year] + ([previous] if previous else [])
     frame = queries.kpi_values(wh, list(_tables.VSV_KPIS), wanted, municipality_code=code, public=public)
     values = {(r.kpi_id, r.period): r.value for r in frame.itertuples(index=False) if not fmt.is_missing(r.value)}

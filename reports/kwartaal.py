@@ -31,7 +31,7 @@ from pages._style import PRIMARY, plotly_template
 from reports.workbook import Definition, ExportMeta
 from warehouse import notes, queries
 from warehouse.connection import Warehouse
-from warehouse.kpi_engine import QUARTER_FORM, quarter_bounds, shift_quarter
+from warehouse.periods import QUARTER_FORM, quarter_bounds, shift_quarter
 from warehouse.registry import QUARTER, Kpi
 
 KIND = QUARTER

@@ -69,8 +69,9 @@ from tests.kpi_fixtures import (
 from warehouse import queries
 from warehouse.build import closed_quarters
 from warehouse.connection import Warehouse
-from warehouse.kpi_engine import period_bounds, quarter_bounds, quarter_of, rows_sql, shift_quarter
+from warehouse.kpi_engine import rows_sql
 from warehouse.kpis import KPIS
+from warehouse.periods import period_bounds, quarter_bounds, quarter_of, shift_quarter
 from warehouse.registry import Kpi, Registry
 
 Q, PREV, YEAR = "2025-K3", "2025-K2", "2024-K3"

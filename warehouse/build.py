@@ -8,9 +8,12 @@ from pathlib import Path
 
 import duckdb
 
+from config.municipalities import DEFAULT_MUNICIPALITIES
 from config.settings import load_settings
-from warehouse.kpi_engine import quarter_bounds, quarter_of, rows_sql, shift_quarter
-from warehouse.registry import QUARTER, period_kinds
+from warehouse.kpi_engine import rows_sql
+from warehouse.kpis import KPIS
+from warehouse.periods import QUARTER, period_bounds, quarter_bounds, quarter_of, shift_quarter
+from warehouse.registry import period_kinds
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 # person-level facts that are also written as Parquet (pseudonymised)
@@ -32,8 +35,6 @@ def _default_municipalities(con: duckdb.DuckDBPyConnection) -> None:
     """Until a `gemeenten` file is loaded, the 16 municipalities of domain.md take part."""
     if con.execute("SELECT count(*) FROM int_municipalities").fetchone()[0]:
         return
-    from etl.validate import DEFAULT_MUNICIPALITIES
-
     con.executemany("INSERT INTO int_municipalities VALUES (?, ?, ?, NULL, NULL)",
                     [(c, n, lvl) for c, (n, lvl) in DEFAULT_MUNICIPALITIES.items()])
 
@@ -79,8 +80,6 @@ def closed_quarters(school_years: list[str], load_date: date) -> list[str]:
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, load_date: date) -> None:
-    from warehouse.kpis import KPIS
-
     settings = load_settings()
     periods = standard_periods(con, load_date)
     con.execute("CREATE TABLE mart_periods (period_kind VARCHAR, period VARCHAR)")
@@ -92,3 +91,28 @@ def build_marts(con: duckdb.DuckDBPyConnection, load_date: date) -> None:
             if periods[kind]:
                 con.execute(f"INSERT INTO mart_kpi_values {rows_sql(kpi, kind, periods[kind], settings)}")
     con.execute("CREATE TABLE mart_meta AS SELECT ? AS load_date", [load_date])
+
+
+def carry_forward_figures(con: duckdb.DuckDBPyConnection, catalog: str, published: str, keep_from: date) -> None:
+    """Figures of periods whose rows fell out of the retention window stay as they were published: copy them
+    from the published database (attached as `published`) into the marts being built in `catalog`. A period
+    that ended before `keep_from` lost its rows, so its figures stay; one that merely has no data any more (a
+    corrected delivery) is gone for good. The period's end is warehouse.periods' own definition."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
+                       [published, "mart_kpi_values"]).fetchone()[0]:
+        return
+    gone = con.execute(f"""SELECT o.period_kind, o.period FROM {published}.mart_periods o
+        WHERE NOT EXISTS (SELECT 1 FROM {catalog}.mart_periods n WHERE n.period_kind = o.period_kind
+                                                                  AND n.period = o.period)""").fetchall()
+    retired = [(kind, period) for kind, period in gone if period_bounds(kind, period)[1] < keep_from]
+    if not retired:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE retired (period_kind VARCHAR, period VARCHAR)")
+    con.executemany("INSERT INTO retired VALUES (?, ?)", retired)
+    con.execute("CREATE OR REPLACE TEMP TABLE kpi_kinds (kpi_id VARCHAR, period_kind VARCHAR)")
+    con.executemany("INSERT INTO kpi_kinds VALUES (?, ?)",
+                    [(k.id, kind) for k in KPIS.values() for kind in period_kinds(k)])
+    con.execute(f"INSERT INTO {catalog}.mart_periods SELECT * FROM retired")
+    con.execute(f"""INSERT INTO {catalog}.mart_kpi_values SELECT k.* FROM {published}.mart_kpi_values k
+                    JOIN kpi_kinds USING (kpi_id) JOIN retired r USING (period_kind, period)""")
+    con.execute("DROP TABLE retired; DROP TABLE kpi_kinds")

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import duckdb
 
-from etl.sources import SOURCES
-
 
 class InvariantFailed(Exception):
     pass
 
 
-def check_invariants(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
+def check_invariants(con: duckdb.DuckDBPyConnection, catalog: str, keys: dict[str, tuple[str, ...]]) -> None:
+    """`keys`: staging table -> its key columns (the source contract, etl.sources, passed in by the load)."""
     failures: list[str] = []
-    for source in SOURCES:
-        keys = ", ".join(source.key)
-        dup = con.execute(f"SELECT count(*) FROM (SELECT {keys} FROM {catalog}.stg_{source.name} "
+    for table, key in keys.items():
+        dup = con.execute(f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {catalog}.{table} "
                           f"GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
         if dup:
-            failures.append(f"stg_{source.name}: {dup} sleutels komen meer dan eens voor")
+            failures.append(f"{table}: {dup} sleutels komen meer dan eens voor")
     queries = {
         "a person number in clear text": f"""SELECT count(*) FROM {catalog}.int_persons
             WHERE NOT regexp_full_match(person_id, '[0-9a-f]{{32}}')""",

@@ -17,7 +17,7 @@ INTRO = DOCS / "kpis_intro.md"  # the hand-written part: conventions and every c
 
 def render() -> str:
     lines = [INTRO.read_text().rstrip(), "", "## The figures", "",
-             "Generated from `warehouse/kpis.py` by `python -m warehouse.docs`; do not edit below this line.", ""]
+             "Generated from `warehouse/kpis/` by `python -m warehouse.docs`; do not edit below this line.", ""]
     for key, title in SECTIONS:
         lines += [f"### {title}", ""]
         for kpi in KPIS.in_section(key):
@@ -33,6 +33,7 @@ def render() -> str:
                 f"| uitsplitsingen | {breakdowns} |",
                 f"| wettelijke basis | {kpi.legal_basis} |",
                 f"| bron | {kpi.source.removeprefix('Bron: ')} |",
+                f"| gebeurtenisbronnen (event sources) | {', '.join(kpi.event_sources) or '– (alleen standen)'} |",
                 "",
             ]
     return "\n".join(lines).rstrip() + "\n"

@@ -1,6 +1,6 @@
 """The rows of the statistical annual report (kpis.md "Statistical annual report"), each defined once.
 
-The report is one KPI in the registry, `jaarverslag` (warehouse/kpis.py registers it with `kpi_parts()`),
+The report is one KPI in the registry, `jaarverslag` (warehouse/kpis/annual_report.py computes it),
 so it is precomputed at load into `mart_kpi_values`, suppressed by warehouse.suppression and written by
 `python -m warehouse kpis` like every other figure. A row of the report is one breakdown of that KPI:
 
@@ -27,9 +27,6 @@ per school year, on its earliest reference date in that year.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from config.settings import Settings
-from warehouse.kpi_engine import Custom, Part, Population, population_sql
 
 KPI_ID = "jaarverslag"
 COLUMNS: tuple[tuple[str, str], ...] = (  # (onderwijssoort value, Dutch header)
@@ -226,174 +223,6 @@ SECTIONS: tuple[Section, ...] = (
 )
 ROWS: tuple[Row, ...] = tuple(r for s in SECTIONS for r in s.rows)
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(r.group for r in ROWS))
-
-
-# --- how the rows are computed ------------------------------------------------------------------------
-_CLASSIFY = """
-        WITH b AS MATERIALIZED ({base}),
-        r AS ({first}),
-        pd AS (SELECT DISTINCT person_id, d FROM r WHERE person_id IS NOT NULL),
-        edu AS (  -- ties between enrolments: the latest start (end), then the later stage, so the result is fixed
-            SELECT pd.person_id, pd.d,
-                   arg_max(e.education_group, (e.start_date - DATE '1900-01-01') * 8 + e.stage)
-                       FILTER (WHERE e.end_date IS NULL OR e.end_date >= pd.d) AS now_group,
-                   arg_max(e.education_group, (coalesce(e.end_date, e.start_date) - DATE '1900-01-01') * 8 + e.stage)
-                       AS last_group
-            FROM pd JOIN (SELECT person_id, start_date, end_date, education_group,
-                                 CASE education_group WHEN 'PO' THEN 1 WHEN 'VSO' THEN 2 WHEN 'VO' THEN 3
-                                      WHEN 'MBO' THEN 4 WHEN 'HO' THEN 5 ELSE 0 END AS stage
-                          FROM int_enrolments) e ON e.person_id = pd.person_id AND e.start_date <= pd.d
-            GROUP BY pd.person_id, pd.d),
-        c AS MATERIALIZED (
-            SELECT r.period, r.unit, coalesce(edu.now_group, edu.last_group, 'onbekend') AS onderwijssoort,
-                   r.person_id IS NOT NULL AND edu.now_group IS NULL AS not_enrolled
-            FROM r LEFT JOIN edu USING (person_id, d))"""
-
-
-def _classify(base: str, unique: bool) -> str:
-    """CTEs `b` (the base rows) and `c` (period, unit, onderwijssoort, not_enrolled): a unit's column is that
-    of its person on its earliest reference date d in the period: the enrolment active on d, else the last
-    one followed before d, else onbekend; not_enrolled = the person is known and not enrolled on d.
-    `base` has period, municipality_code, unit, person_id, d (and a member column); `unique`: it has one
-    row per period and unit already (the BRP rows), so it needs no grouping."""
-    first = "SELECT period, unit, person_id, d FROM b" if unique else \
-        "SELECT period, unit, min(person_id) AS person_id, min(d) AS d FROM b GROUP BY period, unit"
-    return _CLASSIFY.format(base=base, first=first)
-
-
-def _classified(base: str, member: str | None = None) -> str:
-    """Units of a person-level group for the engine, with their column (see `_classify`); a unit whose
-    person is not enrolled on d is also a `maat=geen_onderwijs` unit."""
-    m = f"b.{member}" if member else "NULL"
-    return f"""{_classify(base, unique=False)}
-        SELECT b.period, b.municipality_code, b.unit, c.onderwijssoort, {m} AS member, NULL AS maat
-        FROM b JOIN c USING (period, unit)
-        UNION ALL
-        SELECT b.period, b.municipality_code, b.unit, c.onderwijssoort, {m}, '{NOT_ENROLLED}'
-        FROM b JOIN c USING (period, unit) WHERE c.not_enrolled"""
-
-
-def _persons_part(group: str, base: str) -> Custom:
-    """The BRP rows, as the engine would write them but with plain counts: every person is one row per
-    period with one municipality (the BRP extract holds one residence), so counting rows counts distinct
-    persons, also for the region; ten times faster than the engine's distinct counts over a million rows."""
-    return Custom(f"""{_classify(base, unique=True)},
-        g AS (
-            SELECT b.period, CASE WHEN grouping(b.municipality_code) = 1 THEN 'REGIO' ELSE b.municipality_code END
-                       AS municipality_code,
-                   CASE WHEN grouping(c.onderwijssoort) = 0 THEN c.onderwijssoort END AS col,
-                   count(*) AS n, count(*) FILTER (WHERE c.not_enrolled) AS n_not_enrolled
-            FROM b JOIN c USING (period, unit)
-            GROUP BY GROUPING SETS ((b.period, b.municipality_code), (b.period),
-                                    (b.period, b.municipality_code, c.onderwijssoort), (b.period, c.onderwijssoort))),
-        totals AS (
-            SELECT p.period, m.code AS municipality_code, coalesce(g.n, 0) AS n, g.n_not_enrolled
-            FROM periods p CROSS JOIN (SELECT gemeente_code AS code FROM int_municipalities UNION ALL SELECT 'REGIO') m
-            LEFT JOIN g ON g.period = p.period AND g.municipality_code = m.code AND g.col IS NULL)
-        SELECT period, municipality_code, 'rij={group}', n, n, NULL FROM totals
-        UNION ALL
-        SELECT period, municipality_code, 'maat={NOT_ENROLLED};rij={group}', n_not_enrolled, n_not_enrolled, NULL
-        FROM totals WHERE n_not_enrolled > 0
-        UNION ALL
-        SELECT period, municipality_code, 'onderwijssoort=' || col || ';rij={group}', n, n, NULL
-        FROM g WHERE col IS NOT NULL AND municipality_code IS NOT NULL""")
-
-
-def _reports(where: str, unit: str, member: bool) -> str:
-    """Report-level units: the column is the report's own education group; no `geen_onderwijs`."""
-    from warehouse.kpis import REPORTS_IN_Y
-
-    return f"""SELECT p.period, r.municipality_code, {unit} AS unit, r.education_group AS onderwijssoort,
-                      {'r.kind' if member else 'NULL'} AS member, NULL AS maat
-               {REPORTS_IN_Y} AND {where}"""
-
-
-def _part(group: str, units: str, member_key: str | None) -> Part:
-    """The engine part of one group: total, per column, per member, per member and column, and
-    `maat=geen_onderwijs` (total and per member). The member column is renamed to its key."""
-    cols = f"period, municipality_code, unit, onderwijssoort, member AS {member_key or 'member'}, maat"
-    combos: list[tuple[str, ...]] = [("onderwijssoort",), ("maat",)]
-    if member_key:
-        combos += [(member_key,), (member_key, "onderwijssoort"), (member_key, "maat")]
-    return Part(f"SELECT {cols} FROM ({units})", breakdowns=tuple(combos), prefix=f"rij={group}")
-
-
-def _units() -> dict[str, tuple[str, str | None]]:
-    """group -> (units SQL, member key). Imports the registry's fragments lazily: kpis.py imports this
-    module at its end to register the KPI."""
-    from warehouse import kpis
-
-    brp = """SELECT p.period, ps.municipality_code, ps.person_id AS unit, ps.person_id, p.pop_date AS d
-             FROM periods p JOIN int_persons ps
-               ON age_on(ps.birth_year, ps.birth_month, p.pop_date) BETWEEN {lo} AND {hi}
-              AND (ps.settled_on IS NULL OR ps.settled_on <= p.pop_date)
-              AND (ps.left_on IS NULL OR ps.left_on > p.pop_date)
-              AND (ps.died_on IS NULL OR ps.died_on > p.pop_date)"""
-    absolute = f"""
-        WITH f AS (
-            SELECT p.period, p.start_date AS y_start, p.end_date AS y_end, c.municipality_code, c.person_id,
-                   c.start_date, c.end_date, c.result
-            FROM periods p JOIN int_cases c ON c.kind = 'absoluut_verzuim' AND {kpis.CASE_OPEN_IN_Y})
-        SELECT period, municipality_code, person_id AS unit, person_id, greatest(start_date, y_start) AS d,
-               NULL AS fase FROM f
-        UNION ALL
-        SELECT period, municipality_code, person_id, person_id, greatest(start_date, y_start), 'terug_op_school'
-        FROM f WHERE end_date BETWEEN y_start AND y_end AND result IN ('terug_op_school', 'andere_school')
-        UNION ALL
-        SELECT period, municipality_code, person_id, person_id, greatest(start_date, y_start), 'langer_dan_3_maanden'
-        FROM f WHERE least(coalesce(end_date, y_end), y_end) > start_date + INTERVAL 3 MONTH"""
-    lrv = f"""SELECT u.period, u.municipality_code, u.unit, c.person_id, greatest(c.start_date, p.start_date) AS d,
-                     u.fase
-              FROM ({kpis.KPIS['lrv'].compute[0].units}) u JOIN int_cases c ON c.zaak_id = u.unit
-              JOIN periods p ON p.period = u.period"""
-    exemptions = f"""SELECT p.period, v.municipality_code, v.person_id AS unit, v.person_id,
-                            greatest(v.start_date, p.start_date) AS d, v.article AS artikel
-                     FROM periods p JOIN int_exemptions v ON v.decision = 'toegekend'
-                                                         AND {kpis.ACTIVE_IN_Y.format(t="v")}
-                     WHERE v.article IN ({{articles}})"""
-    actions = f"""SELECT u.period, u.municipality_code, u.unit, a.person_id, a.action_date AS d, u.zaaksoort
-                  FROM ({kpis.KPIS['interventies'].compute[0].units}) u JOIN int_actions a ON a.actie_id = u.unit
-                  WHERE u.interventie = '{{kind}}'"""
-    relative = "r.kind IN ('V1', 'V2', 'V3', 'LRV')"
-    return {
-        "leerplichtigen": (brp.format(lo="{{leerplicht_min}}", hi="{{leerplicht_max}}"), None),
-        "jongeren_18_22": (brp.format(lo=18, hi=22), None),
-        "absoluut_verzuim": (_classified(absolute, "fase"), "fase"),
-        "lrv": (_classified(lrv, "fase"), "fase"),
-        "vrijstellingen": (_classified(exemptions.format(articles="'5 onder a', '5 onder b', '5 onder c', '5a', '15'"),
-                                       "artikel"), "artikel"),
-        "vervangende_leerplicht": (_classified(exemptions.format(articles="'3a', '3b'"), "artikel"), "artikel"),
-        "relatief_verzuim_personen": (_reports(relative, "r.person_id", True), "verzuimsoort"),
-        "relatief_verzuim_meldingen": (_reports(relative, "r.meldingsnummer", True), "verzuimsoort"),
-        "overige_meldingen": (_reports("r.kind NOT IN ('V1', 'V2', 'V3', 'LRV', 'L')", "r.meldingsnummer", True),
-                              "verzuimsoort"),
-        "luxe_verzuim_meldingen": (_reports("r.kind = 'L'", "r.meldingsnummer", False), None),
-        "luxe_verzuim_personen": (_reports("r.kind = 'L'", "r.person_id", False), None),
-        "halt": (_classified(actions.format(kind="halt")), None),
-        "proces_verbaal": (_classified(actions.format(kind="proces_verbaal"), "zaaksoort"), "zaaksoort"),
-    }
-
-
-def _population(group: str, pop: str) -> Custom:
-    """A CBS row: the total only, for every municipality and the region (no type of education in CBS)."""
-    return Custom(f"SELECT period, municipality_code, 'rij={group}', inhabitants, inhabitants, NULL FROM ({pop})")
-
-
-def kpi_parts() -> tuple:
-    """The compute parts of the KPI `jaarverslag`, one per group, in report order."""
-    units = _units()
-    parts: list = []
-    for group in GROUPS:
-        if group == "inwoners_5_17":
-            parts.append(_population(group, "SELECT * FROM pop_leerplicht"))
-        elif group == "inwoners_18_22":
-            parts.append(_population(group, population_sql(Population(18, 22), "schooljaar", Settings({}))))
-        elif group in ("leerplichtigen", "jongeren_18_22"):
-            parts.append(_persons_part(group, units[group][0]))
-        else:
-            sql, member_key = units[group]
-            parts.append(_part(group, sql, member_key))
-    return tuple(parts)
 
 
 KPI_DEFINITION = (

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from string import Template
 
 from config.settings import Settings
-from warehouse.registry import QUARTER, period_kinds
+from warehouse import fragments
+from warehouse.periods import period_bounds
+from warehouse.registry import period_kinds
 
 OUTPUT = ("period", "municipality_code", "breakdown", "value", "numerator", "denominator")
 
@@ -55,51 +57,6 @@ class Custom:
     """A part written as full SQL that already returns the output columns."""
 
     sql: str
-
-
-QUARTER_FORM = re.compile(r"(\d{4})-K([1-4])")
-
-
-def quarter_bounds(period: str) -> tuple[date, date]:
-    """First and last day of a calendar quarter written `2025-K3`."""
-    m = QUARTER_FORM.fullmatch(period)
-    if not m:
-        raise ValueError(f"{period!r} is geen kwartaal (schrijf bijvoorbeeld 2025-K3)")
-    y, q = int(m[1]), int(m[2])
-    start = date(y, 3 * q - 2, 1)
-    return start, (date(y + 1, 1, 1) if q == 4 else date(y, 3 * q + 1, 1)) - timedelta(days=1)
-
-
-def quarter_of(d: date) -> str:
-    return f"{d.year}-K{(d.month - 1) // 3 + 1}"
-
-
-def shift_quarter(period: str, quarters: int) -> str:
-    """The quarter `quarters` later (negative: earlier): ("2025-K1", -1) -> "2024-K4"; -4 is a year before."""
-    start, _ = quarter_bounds(period)
-    n = start.year * 4 + (start.month - 1) // 3 + quarters
-    return f"{n // 4}-K{n % 4 + 1}"
-
-
-def period_bounds(kind: str, period: str) -> tuple[date, date, date]:
-    """(start, end, population date) of a period; see kpis.md "Conventions". A quarter's population is that
-    of 1 January of its year, as a school year takes the 1 January inside it."""
-    if kind == QUARTER:
-        start, end = quarter_bounds(period)
-        return start, end, date(start.year, 1, 1)
-    if kind == "schooljaar":
-        y = int(period[:4])
-        return date(y, 8, 1), date(y + 1, 7, 31), date(y + 1, 1, 1)
-    if kind == "teljaar":
-        y = int(period[:4])
-        return date(y, 10, 1), date(y + 1, 9, 30), date(y + 1, 1, 1)
-    if kind == "begrotingsjaar":
-        y = int(period)
-        return date(y, 1, 1), date(y, 12, 31), date(y - 1, 1, 1)
-    if kind == "peildatum":
-        d = date.fromisoformat(period)
-        return d, d, d
-    raise ValueError(f"unknown period kind {kind!r}")
 
 
 def periods_sql(kind: str, periods: list[str]) -> str:
@@ -186,7 +143,7 @@ def part_sql(part: Part, kind: str, settings: Settings) -> str:
     pop = f", pop AS ({population_sql(part.per, kind, settings)})" if part.per else ""
     pop_join = "LEFT JOIN pop ON pop.period = b.period AND pop.municipality_code = b.municipality_code" \
         if part.per else ""
-    units = settings.render(part.units)
+    units = render(part.units, settings)
     prefix = f"'{part.prefix}'" if part.prefix else "''"
     zero_fill = f"""SELECT p.period, g.code AS municipality_code, {prefix} AS breakdown
             FROM periods p, (SELECT gemeente_code AS code FROM int_municipalities UNION ALL SELECT 'REGIO') g
@@ -214,26 +171,59 @@ def part_sql(part: Part, kind: str, settings: Settings) -> str:
     """
 
 
-LEERPLICHT = Population("leerplicht_min", "leerplicht_max")
+def part_sqls(parts: tuple) -> list[str]:
+    """The SQL text each part is written in (a part's units, or its custom SQL)."""
+    return [part.sql if isinstance(part, Custom) else part.units for part in parts]
 
 
-def kpi_sql(parts: tuple, kind: str, periods: list[str], settings: Settings) -> str:
-    """One query for all parts of a KPI over the given periods. Custom SQL may use the CTEs
-    `periods` and `pop_leerplicht` (inhabitants 5-17 per period and municipality, and REGIO)."""
+def used_fragments(parts: tuple) -> set[str]:
+    """The shared fragments (warehouse.fragments) the SQL of these parts uses: `$name` text fragments and
+    the CTE fragments it reads."""
+    used: set[str] = set()
+    for sql in part_sqls(parts):
+        used |= set(Template(sql).get_identifiers())
+        used |= {name for name in fragments.CTES if re.search(rf"\b{name}\b", sql)}
+    return used
+
+
+def check_fragments(kpi) -> None:
+    """A KPI declares exactly the fragments its SQL uses (`Kpi.fragments`), and only known ones."""
+    used, declared = used_fragments(kpi.compute), set(kpi.fragments)
+    unknown = (used | declared) - fragments.NAMES
+    if unknown:
+        raise ValueError(f"KPI {kpi.id!r}: unknown SQL fragment(s) {', '.join(sorted(unknown))}")
+    if used != declared:
+        raise ValueError(f"KPI {kpi.id!r}: its SQL uses the fragments {sorted(used)} but declares {sorted(declared)}")
+
+
+def render(sql: str, settings: Settings) -> str:
+    """SQL with its `$name` fragments and `{{setting}}` values put in."""
+    return settings.render(Template(sql).substitute(fragments.TEXT))
+
+
+def _with(kind: str, periods: list[str], settings: Settings, declared: tuple[str, ...]) -> str:
+    """The WITH clause: `periods`, and the CTE fragments the KPI declares."""
+    ctes = [f"periods AS ({periods_sql(kind, periods)})"]
+    ctes += [f"{name} AS ({population_sql(Population(*fragments.CTES[name]), kind, settings)})"
+             for name in declared if name in fragments.CTES]
+    return "WITH " + ", ".join(ctes) + " "
+
+
+def kpi_sql(parts: tuple, kind: str, periods: list[str], settings: Settings, declared: tuple[str, ...] = ()) -> str:
+    """One query for all parts of a KPI over the given periods. The SQL may use the CTE `periods` and the
+    fragments in `declared` (warehouse.fragments)."""
     bodies = []
     for part in parts:
-        body = settings.render(part.sql) if isinstance(part, Custom) else part_sql(part, kind, settings)
+        body = render(part.sql, settings) if isinstance(part, Custom) else part_sql(part, kind, settings)
         bodies.append(f"SELECT * FROM ({body}) AS x({', '.join(OUTPUT)})")
-    return (f"WITH periods AS ({periods_sql(kind, periods)}), "
-            f"pop_leerplicht AS ({population_sql(LEERPLICHT, kind, settings)}) "
-            + " UNION ALL ".join(bodies))
+    return _with(kind, periods, settings, declared) + " UNION ALL ".join(bodies)
 
 
 def rows_sql(kpi, kind: str, periods: list[str], settings: Settings) -> str:
     """One KPI over the given periods as SQL with the output columns, `kpi_id` first."""
     if kind not in period_kinds(kpi):
         raise ValueError(f"{kpi.id} is a {kpi.period_kind} figure, not {kind}")
-    sql = kpi_sql(kpi.compute, kind, periods, settings)
+    sql = kpi_sql(kpi.compute, kind, periods, settings, kpi.fragments)
     # rounded to 9 decimals: parallel float sums differ in the last bit from run to run, figures must not
     return (f"SELECT '{kpi.id}' AS kpi_id, period, municipality_code, breakdown, round(value, 9) AS value, "
             f"round(numerator, 9) AS numerator, round(denominator, 9) AS denominator FROM ({sql})")
@@ -255,7 +245,6 @@ def units(con, kpi, kind: str, period: str, settings: Settings) -> list[tuple]:
     part = kpi.compute[0]
     if isinstance(part, Custom):
         raise ValueError(f"{kpi.id} is written as custom SQL: it has no units to list")
-    sql = (f"WITH periods AS ({periods_sql(kind, [period])}), "
-           f"pop_leerplicht AS ({population_sql(LEERPLICHT, kind, settings)}) "
-           f"SELECT DISTINCT municipality_code, unit FROM ({settings.render(part.units)}) ORDER BY 1, 2")
+    sql = (_with(kind, [period], settings, kpi.fragments)
+           + f"SELECT DISTINCT municipality_code, unit FROM ({render(part.units, settings)}) ORDER BY 1, 2")
     return con.execute(sql).fetchall()

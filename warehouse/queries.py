@@ -12,8 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from config.settings import small_number_threshold
+from config.settings import load_settings, small_number_threshold
 from warehouse.connection import Warehouse
+from warehouse.kpi_engine import units
+from warehouse.kpis import KPIS
+from warehouse.periods import quarter_bounds
+from warehouse.suppression import suppress
 
 # The region's own rows in mart_kpi_values (written by warehouse.kpi_engine) carry this code: region
 # totals are computed from the rows (kpis.md), never summed from rounded municipal values.
@@ -67,8 +71,6 @@ def _public_rows(wh: Warehouse, version: str, threshold: int, kpi_ids: tuple[str
     """The suppressed rows of whole tables, kept per published warehouse and threshold (`version` changes
     with every publish): a portfolio holder's page asks for the same tables again and again, and suppressing them
     (repeated to a fixpoint) costs far more than reading them."""
-    from warehouse.suppression import suppress
-
     frame = _rows(wh, kpi_ids, periods)
     rows = suppress([tuple(r) for r in frame.itertuples(index=False)])
     out = pd.DataFrame(rows, columns=KPI_COLUMNS, dtype=object)  # value: numbers and "<5", "–", "×"
@@ -115,10 +117,6 @@ def rejected_rows(wh: Warehouse) -> pd.DataFrame:
 def reports_without_status(wh: Warehouse, on: date) -> pd.DataFrame:
     """The reports behind `open_zonder_status` on a date (meldingsnummer, report date, school,
     municipality; never a person): the same SQL as the figure, unaggregated."""
-    from config.settings import load_settings
-    from warehouse.kpi_engine import units
-    from warehouse.kpis import KPIS
-
     cur = wh.cursor()
     try:
         ids = [u for _, u in units(cur, KPIS["open_zonder_status"], "peildatum", on.isoformat(), load_settings())]
@@ -173,9 +171,6 @@ def quarter_values(wh: Warehouse, kpi_ids: list[str], quarters: list[str], munic
     KPI (`Kpi.quarterly`) over each quarter, a reference-date KPI on each quarter's last day (stock figures:
     work in progress, fte). `kpi_values` columns; `period` is the quarter for both, `read_on` the reference
     date of a stock figure (empty for the others). Only precomputed quarters and dates have rows."""
-    from warehouse.kpi_engine import quarter_bounds
-    from warehouse.kpis import KPIS
-
     ends = {quarter_bounds(q)[1].isoformat(): q for q in quarters}
     flows = [k for k in kpi_ids if KPIS[k].quarterly]
     stocks = [k for k in kpi_ids if KPIS[k].period_kind == "peildatum"]

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-PERIOD_KINDS = {
-    "schooljaar": "schooljaar (1 augustus - 31 juli), geschreven 2023-2024",
-    "teljaar": "teljaar (1 oktober - 30 september), geschreven 2022-2023",
-    "peildatum": "peildatum, geschreven 2025-10-01",
-    "begrotingsjaar": "begrotingsjaar, geschreven 2025",
-    # the joint body's quarterly meetings: a school-year figure marked `quarterly` over a calendar quarter
-    "kwartaal": "kalenderkwartaal, geschreven 2025-K3 (K1 januari-maart ... K4 oktober-december)",
-}
-QUARTER = "kwartaal"
+from warehouse.periods import PERIOD_KINDS, QUARTER
+
+# The sources that record events in time (a report, a case, an action, ...): a period is only complete when
+# they are loaded up to its end. Snapshot sources (schools, staff, contact persons, population, budget, start
+# population, enrolments, persons) describe a state and are not event sources. Used to flag partial periods.
+EVENT_SOURCES = ("verzuimmeldingen", "zaken", "acties", "vrijstellingen", "trajecten", "vsv")
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("verzuim", "Verzuim"),
@@ -45,7 +42,10 @@ class Kpi:
     # also computed per calendar quarter (period kind kwartaal) with this same definition: the quarter takes the
     # school year's place and the population is that of 1 January of the quarter's year (docs/kpis_intro.md)
     quarterly: bool = False
-    compute: object = field(default=None, compare=False, repr=False)  # warehouse.kpi_sql part(s)
+    compute: object = field(default=None, compare=False, repr=False)  # warehouse.kpi_engine part(s)
+    # the event sources (EVENT_SOURCES) whose rows it counts; None = not declared, which the registry refuses
+    event_sources: tuple[str, ...] | None = None
+    fragments: tuple[str, ...] = ()  # the shared SQL fragments its SQL uses (warehouse.fragments)
 
 
 class Registry(dict[str, Kpi]):
@@ -56,6 +56,11 @@ class Registry(dict[str, Kpi]):
             raise ValueError(f"KPI {kpi.id!r}: unknown period kind {kpi.period_kind!r}")
         if kpi.section not in dict(SECTIONS):
             raise ValueError(f"KPI {kpi.id!r}: unknown section {kpi.section!r}")
+        if kpi.event_sources is None:
+            raise ValueError(f"KPI {kpi.id!r}: declare its event_sources (() when it counts none)")
+        unknown = set(kpi.event_sources) - set(EVENT_SOURCES)
+        if unknown:
+            raise ValueError(f"KPI {kpi.id!r}: {', '.join(sorted(unknown))} is not an event source")
         _check_quarterly(kpi)
         self[kpi.id] = kpi
         return kpi

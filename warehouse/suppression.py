@@ -36,6 +36,7 @@ from decimal import Decimal
 from typing import Literal
 
 from config.settings import small_number_threshold
+from warehouse.kpis import KPIS
 from warehouse.registry import Kpi
 
 SuppressionKind = Literal["count", "rate", "none", "internal"]
@@ -128,8 +129,6 @@ def suppress(rows: Iterable[tuple], threshold: int | None = None,
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
         raise ValueError(f"threshold must be a whole number of at least 1, not {threshold!r}")
     if registry is None:
-        from warehouse.kpis import KPIS
-
         registry = KPIS
     kinds = {kpi_id: kind_of(kpi) for kpi_id, kpi in registry.items()}
     den_checked = {kpi_id: kpi.unit not in NON_COUNT_DENOMINATOR_UNITS for kpi_id, kpi in registry.items()}
