@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from warehouse.kpi_engine import Population
+from warehouse.kpi_engine import Part, Population
 from warehouse.registry import Kpi
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -32,3 +32,9 @@ def collector() -> tuple[list[Kpi], Callable[..., Kpi]]:
         return specs[-1]
 
     return specs, add
+
+
+def reports_and_persons(units: str, breakdowns: tuple[tuple[str, ...], ...]) -> tuple[Part, ...]:
+    """A count of reports and, as `maat=personen`, of the persons they are about: `units` selects `{unit}`."""
+    return tuple(Part(units.format(unit=unit), breakdowns=breakdowns, prefix=prefix)
+                 for unit, prefix in (("r.meldingsnummer", ""), ("r.person_id", "maat=personen")))

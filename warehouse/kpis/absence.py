@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from warehouse.kpi_engine import Custom, Part
-from warehouse.kpis._common import LEERPLICHTIG, LPW, collector, sql
+from warehouse.kpis._common import LEERPLICHTIG, LPW, collector, reports_and_persons, sql
 
 # shared with the statistical annual report (warehouse.kpis.annual_report), whose rows count the same units
 LRV_PART = Part(sql("lrv_units"), breakdowns=(("fase",), ("fase", "onderwijssoort")))
@@ -46,11 +46,9 @@ _add(id="verzuim_meldingen", label="Verzuimmeldingen", section="verzuim",
      period_kind="schooljaar", unit="aantal", legal_basis=f"{LPW} art. 21 en 21a",
      source="Bron: DUO verzuimregister", breakdowns=("school", "verzuimsoort", "status", "reden"), decimals=0,
      event_sources=("verzuimmeldingen",), fragments=("reports_in_y",),
-     compute=tuple(
-         Part(f"""SELECT p.period, r.municipality_code, {unit} AS unit, r.school_id AS school,
+     compute=reports_and_persons("""SELECT p.period, r.municipality_code, {unit} AS unit, r.school_id AS school,
                          r.kind AS verzuimsoort, r.status, CAST(r.closing_reason AS VARCHAR) AS reden $reports_in_y""",
-              breakdowns=(("school",), ("verzuimsoort",), ("status",), ("reden",)), prefix=prefix)
-         for unit, prefix in (("r.meldingsnummer", ""), ("r.person_id", "maat=personen"))))
+                                 (("school",), ("verzuimsoort",), ("status",), ("reden",))))
 
 _add(id="verzuim_per_school", label="Verzuim per school (per 100 leerlingen)", section="verzuim",
      definition="Per schoolvestiging (school=BRIN+vestiging): leerlingen met minstens één melding op die vestiging "
@@ -73,10 +71,8 @@ _add(id="luxe_verzuim", label="Luxe verzuim", section="verzuim",
      period_kind="schooljaar", unit="aantal", legal_basis=f"{LPW} art. 11 en 13a",
      source="Bron: DUO verzuimregister", breakdowns=("school",), decimals=0,
      event_sources=("verzuimmeldingen",), fragments=("reports_in_y",),
-     compute=tuple(
-         Part(f"""SELECT p.period, r.municipality_code, {unit} AS unit, r.school_id AS school
-                  $reports_in_y AND r.kind = 'L'""", breakdowns=(("school",),), prefix=prefix)
-         for unit, prefix in (("r.meldingsnummer", ""), ("r.person_id", "maat=personen"))))
+     compute=reports_and_persons("""SELECT p.period, r.municipality_code, {unit} AS unit, r.school_id AS school
+                  $reports_in_y AND r.kind = 'L'""", (("school",),)))
 
 _add(id="lrv", label="Langdurig relatief verzuim (zaken)", section="verzuim",
      definition="Zaken langdurig relatief verzuim die op enige dag van het schooljaar open waren (totaal), "

@@ -4,7 +4,7 @@ reports of young people aged 18 and over."""
 from __future__ import annotations
 
 from warehouse.kpi_engine import Part
-from warehouse.kpis._common import LPW, RMC, collector
+from warehouse.kpis._common import LPW, RMC, collector, reports_and_persons
 
 DSP_AGE = """CASE WHEN {a} BETWEEN 16 AND 17 THEN '16-17' WHEN {a} BETWEEN 18 AND 22 THEN '18-22'
                   WHEN {a} BETWEEN 23 AND 26 THEN '23-26' END"""
@@ -71,8 +71,6 @@ _add(id="verzuim_18plus", label="Verzuimmeldingen 18+", section="effectrapportag
      period_kind="schooljaar", unit="aantal", legal_basis=f"{RMC}; {LPW} art. 21 (kwalificatieplicht)",
      source="Bron: DUO verzuimregister", breakdowns=("status", "reden"), decimals=0,
      event_sources=("verzuimmeldingen",), fragments=("reports_in_y",),
-     compute=tuple(
-         Part(f"""SELECT p.period, r.municipality_code, {unit} AS unit, r.status,
+     compute=reports_and_persons("""SELECT p.period, r.municipality_code, {unit} AS unit, r.status,
                          CAST(r.closing_reason AS VARCHAR) AS reden $reports_in_y AND r.kind IN ('V4', 'RMC')""",
-              breakdowns=(("status",), ("reden",)), prefix=prefix)
-         for unit, prefix in (("r.meldingsnummer", ""), ("r.person_id", "maat=personen"))))
+                                 (("status",), ("reden",))))
