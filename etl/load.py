@@ -32,8 +32,9 @@ from etl.read import DATA_SUFFIXES, FileRefused, RawFile, read_file
 from etl.retention import apply_retention, cutoff
 from etl.sources import LOAD_ORDER, SOURCES, Field, Source, source_for_filename
 from etl.validate import Context, municipality_code, parse
+from warehouse import checks
 from warehouse.build import build_models, carry_forward_figures
-from warehouse.checks import InvariantFailed, check_invariants
+from warehouse.checks import InvariantFailed
 from warehouse.connection import database_path, sql_path
 
 SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal": "DOUBLE", "bool": "BOOLEAN"}
@@ -255,7 +256,7 @@ class Loader:
         self._write_history(history)
         build_models(self.work, "nw", self.ctx.load_date)
         carry_forward_figures(self.work, "nw", "old", keep_from)
-        check_invariants(self.work, "nw", {f"stg_{s.name}": s.key for s in SOURCES})
+        check_invariants(self.work, "nw")
         self.work.execute("CHECKPOINT nw")
         self.work.execute("DETACH nw")
 
@@ -298,6 +299,11 @@ class Loader:
 
     def close(self) -> None:
         self.work.close()
+
+
+def check_invariants(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
+    """The warehouse's invariants (warehouse.checks), with the staging tables' keys from the source contract."""
+    checks.check_invariants(con, catalog, {f"stg_{s.name}": s.key for s in SOURCES})
 
 
 def _checksum(path: Path) -> str:

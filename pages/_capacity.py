@@ -13,9 +13,8 @@ import pandas as pd
 from access.roles import PERSON_LEVEL, Viewer
 from pages import _download, _filters
 from pages import _format as fmt
-from warehouse import queries
+from warehouse import periods, queries
 from warehouse.connection import Warehouse
-from warehouse.periods import period_bounds
 
 KIND, YEAR_KIND = "peildatum", "schooljaar"
 STOCK_KPIS = ["fte", "leerplichtigen_per_fte", "werkvoorraad", "werkvoorraad_per_fte", "contactpersoon_dekking"]
@@ -63,15 +62,14 @@ def school_year_before(on: str) -> str:
     """The last school year that ended on or before the reference date: new cases per FTE are counted
     over a whole school year (a running one would divide part of a year's cases by a full year's FTE)."""
     d = date.fromisoformat(on)
-    year = f"{d.year - 1}-{d.year}"
-    return year if period_bounds(YEAR_KIND, year)[1] <= d else f"{d.year - 2}-{d.year - 1}"
+    year = periods.period_of(YEAR_KIND, d)
+    return year if periods.bounds(YEAR_KIND, year)[1] <= d else periods.previous(YEAR_KIND, year)
 
 
 def year_before(dates: list[str], on: str) -> str | None:
     """The reference date to compare with: the latest one at least a year before `on` (1-10-2023 for
     1-10-2024). Not simply the date before it in the list: the quarter ends lie a day or weeks apart."""
-    d = date.fromisoformat(on)
-    back = (d.replace(day=28) if (d.month, d.day) == (2, 29) else d).replace(year=d.year - 1).isoformat()
+    back = periods.year_earlier("peildatum", on)
     earlier = [x for x in dates if x <= back]
     return earlier[-1] if earlier else None
 
@@ -81,7 +79,7 @@ def load_figures(wh: Warehouse, dates: list[str], on: str, public: bool) -> Figu
     FTE in the school year before `on` and the one before that (suppressed for a portfolio holder)."""
     previous = year_before(dates, on)
     year = school_year_before(on)
-    previous_year = f"{int(year[:4]) - 1}-{year[:4]}"
+    previous_year = periods.previous(YEAR_KIND, year)
     stock = queries.kpi_values(wh, STOCK_KPIS, [on] + ([previous] if previous else []), breakdown=None,
                                public=public)
     flow = queries.kpi_values(wh, [FLOW_KPI], [year, previous_year], breakdown=None, public=public)

@@ -21,6 +21,7 @@ from dash import dcc, html
 
 from pages import _format as fmt
 from reports.workbook import Definition, ExportMeta, Sheet, workbook_bytes
+from warehouse.kpis import KPIS
 from warehouse.queries import REGION_CODE
 
 Column = tuple[str, str, int | None]  # field, Dutch header, decimals (None: text)
@@ -72,8 +73,6 @@ def export_meta(title: str, kpi_ids: list[str], period_kind: str, period: str, d
                 public: bool, municipality_code: str | None = None) -> ExportMeta:
     """The account a page's XLSX download carries, for the KPIs its table shows."""
     from config.settings import small_number_threshold
-    from warehouse.kpis import KPIS
-
     return ExportMeta(title=title, period=fmt.period_label(period_kind, period), data_date=data_date,
                       suppressed=public, definitions=[Definition.of(KPIS[k]) for k in kpi_ids], kpi_ids=kpi_ids,
                       periods=[period], municipality_code=municipality_code,

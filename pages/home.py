@@ -122,9 +122,7 @@ def _cards(wh: Warehouse, registry: Registry, code: str, where: str, viewer: Vie
     # data quality is the coordinator's (and the administrator's) business, not a meeting figure
     sections = [(s, label) for s, label in SECTIONS if s != "data" or viewer.role == COORDINATOR]
     headlines = {section: registry.headline(section) for section, _ in sections}
-    latest_two = {
-        kind: queries.periods(wh, kind)[-2:] for kind in {k.period_kind for k in headlines.values() if k}
-    }
+    latest_two = {kind: _latest_two(wh, kind) for kind in {k.period_kind for k in headlines.values() if k}}
     values = _values(wh, [k for k in headlines.values() if k], latest_two, code, viewer.public)
     cards = []
     for section, section_label in sections:
@@ -150,6 +148,13 @@ def _cards(wh: Warehouse, registry: Registry, code: str, where: str, viewer: Vie
             )
         )
     return cards
+
+
+def _latest_two(wh: Warehouse, kind: str) -> list[str]:
+    """The latest period with figures, after the one it is compared with (warehouse.views) where there is one."""
+    available = queries.periods(wh, kind)
+    previous = views.previous_period(wh, kind, available[-1]) if available else None
+    return ([previous] if previous else []) + available[-1:]
 
 
 def _values(

@@ -21,6 +21,7 @@ from pages import _format as fmt
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import queries
 from warehouse.connection import Warehouse
+from warehouse.kpis import KPIS
 
 KIND = "schooljaar"
 KPI_IDS = ["vsv_in_beeld", "contact_binnen_termijn", "trajecten_resultaat", "positief_resultaat", "verzuim_18plus"]
@@ -174,8 +175,6 @@ def deadline_text(due: date) -> str:
 
 
 def meta(report: EffectReport, data_date: date | None) -> ExportMeta:
-    from warehouse.kpis import KPIS
-
     code = None if report.municipality_code == queries.REGION_CODE else report.municipality_code
     return ExportMeta(title=f"Effectrapportage Doorstroompunt {report.municipality_name}",
                       period=report.period_text, data_date=data_date, suppressed=report.public,

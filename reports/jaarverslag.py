@@ -24,8 +24,9 @@ from config.settings import load_settings, small_number_threshold
 from pages import _format as fmt
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import jaarverslag as jv
-from warehouse import notes, queries
+from warehouse import notes, periods, queries
 from warehouse.connection import Warehouse
+from warehouse.kpis import KPIS
 
 KIND = "schooljaar"
 REGION_NAME = "Regio West-Brabant"
@@ -64,7 +65,7 @@ class Scope:
 
 def previous_year(years: list[str], year: str) -> str | None:
     """The school year before `year` when its figures are loaded, else None."""
-    before = f"{int(year[:4]) - 1}-{year[:4]}"
+    before = periods.previous(KIND, year)
     return before if before in years else None
 
 
@@ -148,8 +149,6 @@ def period_text(year: str, previous: str | None) -> str:
 
 def export_meta(wh: Warehouse, year: str, previous: str | None, scope: Scope,
                 made_at: datetime | None = None) -> ExportMeta:
-    from warehouse.kpis import KPIS
-
     codes = list(scope.municipalities)
     single = codes[0] if len(codes) == 1 and not scope.region else None
     kpi = KPIS[jv.KPI_ID]
@@ -167,8 +166,6 @@ def municipal_explanations(year: str, scope: Scope) -> pd.DataFrame:
     """The coordinator's explanations written for one municipality (`<kpi>/<year>.<GM>.md`) of the report's
     KPIs; the ones for the whole region are on the sheet "Toelichting"."""
     rows = []
-    from warehouse.kpis import KPIS
-
     for code, name in scope.municipalities.items():
         for kpi_id in [jv.KPI_ID, *RELATED_KPIS]:
             own = notes.explanation(kpi_id, year, code)

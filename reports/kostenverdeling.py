@@ -22,6 +22,7 @@ from pages import _format as fmt
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import cost_split, queries
 from warehouse.connection import Warehouse
+from warehouse.kpis import KPIS
 
 KPI_ID = "kostenverdeling"
 REGION_NAME = "Regio West-Brabant (totaal)"
@@ -221,8 +222,6 @@ def _adds_up(rows: pd.DataFrame, budget: dict[str, int], cents: dict, levels: li
 
 
 def meta(split: CostSplit, data_date: date | None, public: bool = False) -> ExportMeta:
-    from warehouse.kpis import KPIS
-
     definition = Definition.of(KPIS[KPI_ID])
     if split.entered is not None:  # the amounts come from the person who entered them, not the begroting
         definition = Definition(definition.name, definition.definition, definition.numerator,

@@ -19,6 +19,7 @@ import xlsxwriter
 
 from pages import _format as fmt
 from warehouse import notes
+from warehouse.kpis import KPIS
 from warehouse.registry import Kpi
 
 Column = tuple[str, str, int | None]  # field, Dutch header, decimals (None: text)
@@ -191,7 +192,5 @@ def rounded(value: float, decimals: int) -> float:
 
 
 def _kpi_label(kpi_id: str) -> str | None:
-    from warehouse.kpis import KPIS
-
     kpi = KPIS.get(kpi_id)
     return kpi.label if kpi else None
