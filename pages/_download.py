@@ -19,6 +19,7 @@ from datetime import date
 import pandas as pd
 from dash import dcc, html
 
+from config.settings import small_number_threshold
 from pages import _format as fmt
 from reports.workbook import Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse.kpis import KPIS
@@ -72,7 +73,6 @@ def send_table(frame: pd.DataFrame, columns: list[Column], filename: str, kind: 
 def export_meta(title: str, kpi_ids: list[str], period_kind: str, period: str, data_date: date | None,
                 public: bool, municipality_code: str | None = None) -> ExportMeta:
     """The account a page's XLSX download carries, for the KPIs its table shows."""
-    from config.settings import small_number_threshold
     return ExportMeta(title=title, period=fmt.period_label(period_kind, period), data_date=data_date,
                       suppressed=public, definitions=[Definition.of(KPIS[k]) for k in kpi_ids], kpi_ids=kpi_ids,
                       periods=[period], municipality_code=municipality_code,

@@ -22,6 +22,7 @@ from pages._data import warehouse
 from reports import kwartaal as report
 from warehouse import queries
 from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.kpis import KPIS
 
 ROLES = (COORDINATOR, PORTFOLIO_HOLDER)  # the joint body's meeting: staff have their own pages
 IDS = _filters.FilterIds("kwartaal")
@@ -176,8 +177,6 @@ def _chart(chart: report.Chart) -> html.Div:
 
 
 def _municipality_table(view: report.QuarterView) -> dbc.Table:
-    from warehouse.kpis import KPIS
-
     head = html.Thead(html.Tr([html.Th("Gemeente")]
                               + [html.Th(h, className="text-end") for _, h in report.TABLE_KPIS]))
     rows = []
