@@ -40,6 +40,8 @@ def test_previous_and_a_year_earlier() -> None:
     assert year_earlier("kwartaal", "2025-K3") == "2024-K3"
     assert year_earlier("schooljaar", "2025-2026") == "2024-2025"
     assert year_earlier("peildatum", "2024-02-29") == "2023-02-28"
+    assert periods.shift("peildatum", "2024-02-29", 4) == "2028-02-29"
+    assert periods.shift("peildatum", "2024-02-29", 1) == "2025-02-28"
 
 
 def test_like_for_like_cuts_the_year_before_at_the_same_day() -> None:

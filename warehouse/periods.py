@@ -11,6 +11,7 @@ Bounds (kpis.md "Conventions"): a school year runs 1 August - 31 July (written 2
 from __future__ import annotations
 
 import re
+from calendar import isleap
 from datetime import date, timedelta
 
 SCHOOL_YEAR = "schooljaar"
@@ -93,9 +94,11 @@ def period_of(kind: str, d: date) -> str:
     raise ValueError(f"unknown period kind {kind!r}")
 
 
-def _one_year_back(d: date) -> date:
-    """The same day and month a year earlier; 29 February becomes 28 February."""
-    return d.replace(year=d.year - 1) if (d.month, d.day) != (2, 29) else date(d.year - 1, 2, 28)
+def _years_later(d: date, years: int) -> date:
+    """The same day and month `years` later (negative: earlier); 29 February becomes 28 February where the
+    year has none."""
+    y = d.year + years
+    return date(y, 2, 28) if (d.month, d.day) == (2, 29) and not isleap(y) else d.replace(year=y)
 
 
 def shift(kind: str, period: str, steps: int) -> str:
@@ -104,10 +107,7 @@ def shift(kind: str, period: str, steps: int) -> str:
     if kind == QUARTER:
         return shift_quarter(period, steps)
     if kind == REFERENCE_DATE:
-        d = date.fromisoformat(period)
-        for _ in range(-steps):
-            d = _one_year_back(d)
-        return d.isoformat() if steps <= 0 else d.replace(year=d.year + steps).isoformat()
+        return _years_later(date.fromisoformat(period), steps).isoformat()
     period_bounds(kind, period)  # refuses an unknown kind
     if kind == BUDGET_YEAR:
         return str(int(period) + steps)
@@ -142,4 +142,4 @@ def like_for_like(kind: str, period: str, on: date) -> tuple[date, date]:
     earlier_start, earlier_end = bounds(kind, year_earlier(kind, period))
     if end == bounds(kind, period)[1]:  # the whole period: the whole period a year earlier
         return earlier_start, earlier_end
-    return earlier_start, min(earlier_end, _one_year_back(end))
+    return earlier_start, min(earlier_end, _years_later(end, -1))
