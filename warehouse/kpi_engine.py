@@ -9,7 +9,9 @@ written for every participating municipality, also where nothing happened (a cou
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from string import Template
 
 from config.settings import Settings
@@ -59,10 +61,13 @@ class Custom:
     sql: str
 
 
-def periods_sql(kind: str, periods: list[str]) -> str:
+def periods_sql(kind: str, periods: list[str], ends: Mapping[str, date] | None = None) -> str:
+    """The `periods` relation: (period, start_date, end_date, pop_date). `ends` cuts a period short: its figures
+    count only up to that day (a partial period and its like-for-like, warehouse.periods)."""
     rows = []
     for p in periods:
         start, end, pop = period_bounds(kind, p)
+        end = min(end, (ends or {}).get(p, end))
         rows.append(f"('{p}', DATE '{start}', DATE '{end}', DATE '{pop}')")
     values = ", ".join(rows) or "(NULL, NULL::DATE, NULL::DATE, NULL::DATE)"
     return f"SELECT * FROM (VALUES {values}) AS t(period, start_date, end_date, pop_date) WHERE period IS NOT NULL"
@@ -201,39 +206,42 @@ def render(sql: str, settings: Settings) -> str:
     return settings.render(Template(sql).substitute(fragments.TEXT))
 
 
-def _with(kind: str, periods: list[str], settings: Settings, declared: tuple[str, ...]) -> str:
+def _with(kind: str, periods: list[str], settings: Settings, declared: tuple[str, ...],
+          ends: Mapping[str, date] | None = None) -> str:
     """The WITH clause: `periods`, and the CTE fragments the KPI declares."""
-    ctes = [f"periods AS ({periods_sql(kind, periods)})"]
+    ctes = [f"periods AS ({periods_sql(kind, periods, ends)})"]
     ctes += [f"{name} AS ({population_sql(Population(*fragments.CTES[name]), kind, settings)})"
              for name in declared if name in fragments.CTES]
     return "WITH " + ", ".join(ctes) + " "
 
 
-def kpi_sql(parts: tuple, kind: str, periods: list[str], settings: Settings, declared: tuple[str, ...] = ()) -> str:
+def kpi_sql(parts: tuple, kind: str, periods: list[str], settings: Settings, declared: tuple[str, ...] = (),
+            ends: Mapping[str, date] | None = None) -> str:
     """One query for all parts of a KPI over the given periods. The SQL may use the CTE `periods` and the
     fragments in `declared` (warehouse.fragments)."""
     bodies = []
     for part in parts:
         body = render(part.sql, settings) if isinstance(part, Custom) else part_sql(part, kind, settings)
         bodies.append(f"SELECT * FROM ({body}) AS x({', '.join(OUTPUT)})")
-    return _with(kind, periods, settings, declared) + " UNION ALL ".join(bodies)
+    return _with(kind, periods, settings, declared, ends) + " UNION ALL ".join(bodies)
 
 
-def rows_sql(kpi, kind: str, periods: list[str], settings: Settings) -> str:
+def rows_sql(kpi, kind: str, periods: list[str], settings: Settings, ends: Mapping[str, date] | None = None) -> str:
     """One KPI over the given periods as SQL with the output columns, `kpi_id` first."""
     if kind not in period_kinds(kpi):
         raise ValueError(f"{kpi.id} is a {kpi.period_kind} figure, not {kind}")
-    sql = kpi_sql(kpi.compute, kind, periods, settings, kpi.fragments)
+    sql = kpi_sql(kpi.compute, kind, periods, settings, kpi.fragments, ends)
     # rounded to 9 decimals: parallel float sums differ in the last bit from run to run, figures must not
     return (f"SELECT '{kpi.id}' AS kpi_id, period, municipality_code, breakdown, round(value, 9) AS value, "
             f"round(numerator, 9) AS numerator, round(denominator, 9) AS denominator FROM ({sql})")
 
 
-def compute(con, kpis: list, kind: str, periods: list[str], settings: Settings) -> list[tuple]:
+def compute(con, kpis: list, kind: str, periods: list[str], settings: Settings,
+            ends: Mapping[str, date] | None = None) -> list[tuple]:
     """Rows (kpi_id, period, municipality_code, breakdown, value, numerator, denominator)."""
     rows: list[tuple] = []
     for kpi in kpis:
-        rows.extend(con.execute(f"SELECT * FROM ({rows_sql(kpi, kind, periods, settings)}) "
+        rows.extend(con.execute(f"SELECT * FROM ({rows_sql(kpi, kind, periods, settings, ends)}) "
                                 "ORDER BY period, municipality_code, breakdown").fetchall())
     return rows
 

@@ -11,9 +11,12 @@ from datetime import date
 
 import pandas as pd
 
+from config.settings import load_settings
 from warehouse import periods, queries
 from warehouse.connection import Warehouse
-from warehouse.suppression import parse_breakdown
+from warehouse.kpi_engine import compute
+from warehouse.kpis import KPIS
+from warehouse.suppression import parse_breakdown, suppress
 
 REGION = queries.REGION_CODE
 VSV_COUNT_KPI = "vsv_aantal"  # its `status=` rows say which DUO list a count year's figures come from
@@ -29,7 +32,12 @@ def figures(wh: Warehouse, kpi_ids: list[str], period_list: list[str], area: str
     """Every row (total and breakdowns) of the KPIs in the periods, for one area (a municipality code or
     REGIO; None: all): the long columns of queries.kpi_values plus one column per breakdown key (None where
     a row does not have that key), suppressed when `public`."""
-    frame = queries.kpi_values(wh, kpi_ids, period_list, municipality_code=area, breakdown=None, public=public)
+    return _keyed(queries.kpi_values(wh, kpi_ids, period_list, municipality_code=area, breakdown=None,
+                                     public=public))
+
+
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The long frame with one column per breakdown key (None where a row does not have that key)."""
     keyed = [parts(b) for b in frame["breakdown"]]
     keys = sorted({k for p in keyed for k in p})
     for key in keys:
@@ -52,6 +60,29 @@ def previous_period(wh: Warehouse, kind: str, period: str) -> str | None:
 def like_for_like(kind: str, period: str, on: date) -> tuple[date, date]:
     """The same period a year earlier cut at the day and month of `on` (warehouse.periods.like_for_like)."""
     return periods.like_for_like(kind, period, on)
+
+
+def cut_figures(wh: Warehouse, kpi_ids: list[str], kind: str, period: str, on: date, area: str | None = None,
+                public: bool = False) -> pd.DataFrame:
+    """A partial period against its like-for-like: the figures of `period` counted up to `on` and of the same
+    period a year earlier counted up to the same day and month, computed on demand by the KPIs' own SQL (the
+    marts hold whole periods only). Columns as `figures`, plus `start_date` and `end_date` of what was counted.
+    Suppressed when `public` (whole tables first, then the area)."""
+    earlier = periods.year_earlier(kind, period)
+    ends = {period: periods.cut(kind, period, on)[1], earlier: periods.like_for_like(kind, period, on)[1]}
+    cur = wh.cursor()
+    try:
+        rows = compute(cur, [KPIS[k] for k in kpi_ids], kind, [earlier, period], load_settings(), ends)
+    finally:
+        cur.close()
+    if public:
+        rows = suppress(rows)
+    frame = pd.DataFrame(rows, columns=queries.KPI_COLUMNS, dtype=object)
+    if area is not None:
+        frame = frame[frame["municipality_code"] == area]
+    frame["start_date"] = frame["period"].map(lambda p: periods.bounds(kind, p)[0])
+    frame["end_date"] = frame["period"].map(ends)
+    return _keyed(frame.reset_index(drop=True))
 
 
 def vsv_status(wh: Warehouse) -> dict[str, str]:
