@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask import Flask, has_request_context
 
-from access.web import current_viewer, guard_page_layouts, install, viewer_label
+from access.web import current_viewer, guard_page_layouts, install, logout_form
 from pages._components import LOCATION_ID
 from pages._data import WAREHOUSE_KEY
 from warehouse.connection import Warehouse
@@ -91,8 +91,7 @@ def _navbar() -> dbc.Navbar:
         for page in dash.page_registry.values() if role in page.get("access", ())
     ]
     if viewer is not None:
-        links.append(dbc.NavItem(dbc.NavLink(f"Uitloggen – {viewer_label(viewer)}", href="/logout",
-                                             external_link=True, id="uitloggen")))
+        links.append(dbc.NavItem(logout_form(viewer)))  # a POST with the CSRF token: a link cannot log out
     return dbc.Navbar(
         dbc.Container(
             [

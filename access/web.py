@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import json
 import secrets
 import time
 from collections.abc import Callable
@@ -18,9 +19,9 @@ from html import escape
 from urllib.parse import quote, urlsplit
 
 import dash
-from dash import html
-from dash.exceptions import PreventUpdate
-from flask import Flask, Response, abort, g, has_request_context, jsonify, redirect, request, session
+from dash import dcc, html
+from dash.exceptions import DependencyException, PreventUpdate
+from flask import Flask, Response, abort, current_app, g, has_request_context, jsonify, redirect, request, session
 
 from access import store
 from access.auth import authenticator
@@ -28,25 +29,78 @@ from access.roles import LABELS, Viewer
 from access.secrets import session_secret
 from config.settings import load_settings
 
-PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
-PUBLIC_PATHS = {"/login"}
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+PUBLIC_PATHS = {"/login", "/_favicon.ico"}  # exact paths: /favicon.ico/x is no way around the login
+LOCAL, OIDC = "lokaal", "oidc"  # how a session was started
+UNKNOWN_NAME = "(onbekende naam)"  # what the audit log says when a failed login named no account
+TOUCH_EVERY_S = 15  # "last seen" of a session is written at most this often
+MAX_JSON_DEPTH = 32  # a callback body nested deeper than this is malformed (Dash's own are < 10)
 # output key of a callback (as in Dash's callback map) -> roles allowed to fire it
 CALLBACK_ROLES: dict[str, tuple[str, ...]] = {}
 
 
 def current_viewer() -> Viewer | None:
-    """The logged-in person of this request, read from the store once per request (so a removed
-    account is out at its next request)."""
+    """The logged-in person of this request, read from the server-side session once per request (so an
+    ended session or a removed account is out at its next request)."""
     if "rbl_viewer" not in g:
-        g.rbl_viewer = _viewer_from_store(session.get("user"))
+        g.rbl_viewer = _viewer_of(_session_record())
     return g.rbl_viewer
 
 
-def _viewer_from_store(username: str | None) -> Viewer | None:
-    account = store.get_account(username) if username else None
-    if account is None or not account.active:
+def _session_record() -> store.Session | None:
+    """The row of the sessions table the cookie's id points at: no row, no session."""
+    if "rbl_session" not in g:
+        session_id = session.get("sid")
+        g.rbl_session = store.get_session(session_id) if isinstance(session_id, str) and session_id else None
+    return g.rbl_session
+
+
+def _viewer_of(record: store.Session | None) -> Viewer | None:
+    if record is None:
         return None
-    return Viewer(account.username, account.role, account.municipalities)
+    if record.via == LOCAL:  # a local account must still exist, be active and have this role
+        account = store.get_account(record.username)
+        if account is None or not account.active or account.role != record.role:
+            return None
+    return Viewer(record.username, record.role, record.municipalities)
+
+
+def start_session(username: str, role: str, municipalities: tuple[str, ...], via: str, id_token: str = "") -> None:
+    """Log someone in: a fresh cookie (no fixation of a pre-login session) carrying only a random id and
+    the CSRF token; the session itself is a row in the accounts store, so it can be ended there."""
+    session.clear()
+    now = time.time()
+    store.end_expired_sessions(now, *_session_limits())
+    session_id = store.start_session(username, role, municipalities, via, now, id_token)
+    session.update(sid=session_id, csrf=secrets.token_urlsafe(32))
+    session.permanent = False
+    g.pop("rbl_session", None)
+    g.pop("rbl_viewer", None)
+
+
+def end_session() -> store.Session | None:
+    """Log out here: the row is deleted (the cookie is dead wherever a copy of it is) and the cookie
+    cleared. Returns the ended session (the OpenID Connect logout needs its ID token)."""
+    record = _session_record()
+    session_id = session.get("sid")
+    if isinstance(session_id, str) and session_id:
+        store.end_session(session_id)
+    session.clear()
+    g.rbl_session = None
+    g.rbl_viewer = None
+    return record
+
+
+def _session_limits() -> tuple[float, float]:
+    """(idle seconds, most seconds) of a session (settings sessie.*)."""
+    cfg = load_settings()
+    return float(cfg.get("sessie", "inactief_minuten")) * 60, float(cfg.get("sessie", "max_uren")) * 3600
+
+
+def csrf_ok(value: object) -> bool:
+    """The form's token equals the session's, and there is one (an empty token never matches)."""
+    token = session.get("csrf")
+    return bool(token) and isinstance(value, str) and bool(value) and hmac.compare_digest(value, str(token))
 
 
 def secured_callback(*args, roles: tuple[str, ...], **kwargs) -> Callable:
@@ -113,15 +167,15 @@ def refusal() -> html.Div:
 # --- the guard --------------------------------------------------------------------------------------
 
 def _session_alive() -> bool:
-    now, cfg = time.time(), load_settings()
-    idle = float(cfg.get("sessie", "inactief_minuten")) * 60
-    most = float(cfg.get("sessie", "max_uren")) * 3600
-    if not session.get("user"):
+    record = _session_record()
+    if record is None:
         return False
-    if now - session.get("seen", 0) > idle or now - session.get("since", 0) > most:
-        session.clear()
+    now, (idle, most) = time.time(), _session_limits()
+    if now - record.seen > idle or now - record.since > most:
+        end_session()
         return False
-    session["seen"] = now
+    if now - record.seen > TOUCH_EVERY_S:
+        store.touch_session(session["sid"], now)
     return current_viewer() is not None
 
 
@@ -152,15 +206,61 @@ def _is_page_router(output: str) -> bool:
 
 
 def _check_callback() -> Response | None:
-    body = request.get_json(silent=True) or {}
-    output = str(body.get("output", ""))
-    if _is_page_router(output):
-        return None
-    allowed = CALLBACK_ROLES.get(output)
-    viewer = current_viewer()
-    if allowed is None or viewer is None or viewer.role not in allowed:
-        return jsonify(error="Geen toegang tot deze gegevens."), 403
+    """The role first (403), then the shape of the body against the callback's registration (400): a
+    malformed body never reaches Dash, where it would be a 500."""
+    body = _json_body()
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return jsonify(error="Ongeldig verzoek."), 400
+    output = body["output"]
+    if not _is_page_router(output):
+        allowed = CALLBACK_ROLES.get(output)
+        viewer = current_viewer()
+        if allowed is None or viewer is None or viewer.role not in allowed:
+            return jsonify(error="Geen toegang tot deze gegevens."), 403
+    spec = current_app.extensions["rbl_dash"].callback_map.get(output)
+    if spec is None or not _well_formed(body, spec):
+        return jsonify(error="Ongeldig verzoek."), 400
     return None
+
+
+def _json_body() -> object:
+    """The request body as JSON, or None when it is not JSON or nested too deep (never an exception:
+    Python's parser raises RecursionError on deep nesting). A body over the size limit is a 413 here."""
+    try:
+        body = json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        return None
+    return None if _too_deep(body) else body
+
+
+def _too_deep(node: object) -> bool:
+    stack = [(node, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def _well_formed(body: dict, spec: dict) -> bool:
+    """As many inputs and states as the callback has, each an {id, property} object (a list of them for
+    pattern-matching ids); outputs an object or a list; changed ids strings."""
+    inputs, state, outputs = body.get("inputs"), body.get("state", []), body.get("outputs")
+    changed = body.get("changedPropIds", [])
+    if not (isinstance(inputs, list) and isinstance(state, list) and isinstance(changed, list)):
+        return False
+    if len(inputs) != len(spec.get("inputs", [])) or len(state) != len(spec.get("state", [])):
+        return False
+    if not isinstance(outputs, dict | list) or not all(isinstance(c, str) for c in changed):
+        return False
+    flat = [i for x in [*inputs, *state, *(outputs if isinstance(outputs, list) else [outputs])]
+            for i in (x if isinstance(x, list) else [x])]
+    return all(isinstance(i, dict) and isinstance(i.get("id"), str | dict) and isinstance(i.get("property"), str)
+               for i in flat)
 
 
 # --- login and logout -------------------------------------------------------------------------------
@@ -190,38 +290,76 @@ def _login_page(message: str = "", next_url: str = "/", username: str = "") -> s
 
 
 def _safe_next(value: str | None) -> str:
-    """Only a local path: never send someone to another site after logging in."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+    """Only a local path: never send someone to another site after logging in, whatever the encoding.
+
+    Browsers drop tabs and newlines anywhere in a URL, strip leading controls and spaces, and read a
+    backslash as a slash (`/\t/evil` is `//evil`), so any control character or backslash refuses the
+    value; what is left must be a path without scheme or host."""
+    if not value or any(ord(c) < 0x20 or ord(c) == 0x7F for c in value) or "\\" in value:
         return "/"
-    return value
+    if not value.startswith("/") or value.startswith("//"):
+        return "/"
+    parts = urlsplit(value)
+    return "/" if parts.scheme or parts.netloc else value
 
 
 def login() -> Response | str:
     if request.method == "GET":
         return _login_page(next_url=_safe_next(request.args.get("next")))
     form = request.form
-    if not hmac.compare_digest(str(form.get("csrf", "")), str(session.get("csrf", ""))):
+    if not csrf_ok(form.get("csrf")):
         return _login_page("De pagina was verlopen. Probeer het opnieuw.", _safe_next(form.get("next"))), 400
     username = form.get("gebruikersnaam", "")
     result = authenticator.authenticate(username, form.get("wachtwoord", ""))
     if result.account is None:
-        store.audit(username.strip().lower()[:64] or "-", "-", "inloggen mislukt", "/login")
+        # the account's name when it is one; never the typed text (it may be a password typed in the wrong box)
+        known = store.get_account(username.strip().lower())
+        store.audit(known.username if known else UNKNOWN_NAME, "-", "inloggen mislukt", "/login")
         status = 429 if result.wait_s else 401
         return _login_page(result.message, _safe_next(form.get("next")), username), status
-    session.clear()  # a fresh session: no fixation of a pre-login session
-    now = time.time()
-    session.update(user=result.account.username, since=now, seen=now, csrf=secrets.token_urlsafe(32))
-    session.permanent = False
-    store.audit(result.account.username, result.account.role, "ingelogd", "/login")
+    account = result.account
+    start_session(account.username, account.role, account.municipalities, LOCAL)
+    store.audit(account.username, account.role, "ingelogd", "/login")
     return redirect(_safe_next(form.get("next")))
 
 
-def logout() -> Response:
+def logout() -> Response | str:
+    """GET asks (a link or an image cannot log anyone out); POST with the session's CSRF token logs out,
+    here and, for a sign-in through the identity provider, there too."""
     viewer = current_viewer()
+    if request.method == "GET":
+        return _logout_page(viewer) if viewer is not None else redirect("/login")
+    if not csrf_ok(request.form.get("csrf")):
+        return "Het formulier was verlopen. Log uit via het menu.", 400
     if viewer is not None:
         store.audit(viewer.username, viewer.role, "uitgelogd", "/logout")
-    session.clear()
+    ended = end_session()
+    if ended is not None and ended.via == OIDC:
+        from access import oidc
+
+        return redirect(oidc.logout_url(ended.id_token))
     return redirect("/login")
+
+
+def _logout_page(viewer: Viewer) -> str:
+    return f"""<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Uitloggen - RBL Monitor</title>
+<link rel="stylesheet" href="/assets/bootstrap.min.css"><link rel="stylesheet" href="/assets/rbl.css"></head>
+<body class="rbl-login"><main class="container" style="max-width: 26rem; margin-top: 8vh;">
+<h1 class="h3 mb-3">Uitloggen</h1><p>U bent ingelogd als {escape(viewer_label(viewer))}.</p>
+<form method="post" action="/logout"><input type="hidden" name="csrf" value="{escape(session.get("csrf", ""))}">
+<button class="btn btn-primary" id="uitloggen-bevestigen" type="submit">Uitloggen</button>
+<a class="btn btn-link" href="/">Terug</a></form></main></body></html>"""
+
+
+def logout_form(viewer: Viewer) -> html.Form:
+    """The navbar's logout: a POST form with the session's CSRF token (never a link)."""
+    return html.Form([
+        dcc.Input(type="hidden", name="csrf", value=session.get("csrf", "")),
+        html.Button(f"Uitloggen – {viewer_label(viewer)}", type="submit", id="uitloggen",
+                    className="nav-link btn btn-link"),
+    ], method="post", action="/logout", id="uitloggen-formulier", className="d-flex")
 
 
 # --- headers ----------------------------------------------------------------------------------------
@@ -255,10 +393,18 @@ def install(app: dash.Dash, secure_cookies: bool = True) -> None:
     server.config.update(
         SECRET_KEY=session_secret(), SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure_cookies, SESSION_COOKIE_NAME="rbl_sessie",
+        # a body over this is refused with 413 before it is read (settings web.max_verzoek_mb)
+        MAX_CONTENT_LENGTH=int(float(load_settings().get("web", "max_verzoek_mb")) * 1024 * 1024),
     )
+    server.extensions["rbl_dash"] = app
     server.add_url_rule("/login", "login", login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "logout", logout, methods=["GET", "POST"])
+    from access import oidc
+
+    oidc.install(server)
     server.before_request(_guard)
+    # a path outside Dash's bundles (`/_dash-component-suites/dash/..%2f..`) is not found, not a server error
+    server.register_error_handler(DependencyException, lambda _exc: ("Niet gevonden.", 404))
 
     @server.before_request
     def _data_free_validation_layout() -> None:

@@ -7,6 +7,7 @@ nothing was published, 3 an invariant check failed and nothing was published.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -40,6 +41,10 @@ def print_table(result: LoadResult, out=sys.stdout) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # the warehouse, its facts and the report of rejected rows: readable by the service account only
+    os.umask(0o077)
+    args.warehouse.mkdir(parents=True, exist_ok=True)
+    args.warehouse.chmod(0o700)  # also a folder made before this rule
     result = run_load(args.source_dir, args.warehouse, report_path=args.report, quiet=args.quiet,
                       load_date=args.load_date)
     if result.files:

@@ -27,6 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from config.settings import load_settings
+from etl.limits import check_file, check_rejects
 from etl.pseudonym import Pseudonymiser
 from etl.read import DATA_SUFFIXES, FileRefused, RawFile, read_file
 from etl.retention import apply_retention, cutoff
@@ -92,6 +93,7 @@ def discover(source_dir: Path) -> tuple[list[tuple[Path, Source, dict[str, str]]
     for path in sorted(source_dir.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
+        check_file(path, source_dir)  # no links out of the folder, no files over the size limit
         if path.suffix.lower() not in DATA_SUFFIXES:
             notes.append(f"{path.name}: overgeslagen (geen .csv, .txt, .tsv of .xlsx)")
             continue
@@ -394,6 +396,7 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
             say(f"[{index + 1}/{len(files)}] {path.name} ({source.name}) ...")
             raw = read_file(path, source, implied, Pseudonymiser())
             file_rejects = loader.add_file(raw, index)
+            check_rejects(path, len(file_rejects))
             reports.append(FileReport(path.name, source.name, _checksum(path), raw.rows_read,
                                       rejected=len(file_rejects)))
             rejects.extend(file_rejects)
@@ -446,8 +449,10 @@ def write_report(path: Path, rejects: list[tuple[str, int, str, str]]) -> None:
     """The rejected rows as CSV `file,line,source,reason` (never a person number)."""
     import csv
 
+    from warehouse.spreadsheet import safe_text
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["file", "line", "source", "reason"])
-        writer.writerows(rejects)
+        writer.writerows((safe_text(f), line, safe_text(s), safe_text(r)) for f, line, s, r in rejects)

@@ -7,7 +7,8 @@ own `secured_callback` recomputes the frame on the server (never from what the b
 returns `send_table(...)` to its `dcc.Download`.
 
 - CSV: `;`-separated, UTF-8 with BOM (Excel in Dutch opens it as is), numbers written as on screen
-  (`1.234,5`).
+  (`1.234,5`); a text cell that a spreadsheet would run as a formula gets an apostrophe in front
+  (warehouse/spreadsheet.py), a negative number stays a number.
 - XLSX: numbers stay numbers (rounded to the shown decimals) with a `#.##0,0` format, so Excel shows them
   the Dutch way and can still compute with them; suppression marks stay text.
 """
@@ -24,6 +25,7 @@ from pages import _format as fmt
 from reports.workbook import Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse.kpis import KPIS
 from warehouse.queries import REGION_CODE
+from warehouse.spreadsheet import safe_text
 
 Column = tuple[str, str, int | None]  # field, Dutch header, decimals (None: text)
 FORMATS = ("csv", "xlsx")
@@ -42,16 +44,21 @@ def buttons(download_id: str, csv_id: str, xlsx_id: str) -> html.Div:
 
 
 def dutch_frame(frame: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
-    """The table as text, written the way the screen writes it, under Dutch headers."""
+    """The table as text, written the way the screen writes it, under Dutch headers; a text cell that a
+    spreadsheet would run as a formula is escaped (a number written as text, `-1,5`, is not text)."""
     out = pd.DataFrame(index=frame.index)
     for field, header, decimals in columns:
-        values = frame[field]
-        out[header] = values.map(lambda x, d=decimals: _text(x, d))
+        out[header] = frame[field].map(lambda x, d=decimals: _text(x, d) if _is_number(x, d) else
+                                       safe_text(_text(x, d)))
     return out.reset_index(drop=True)
 
 
 def csv_bytes(frame: pd.DataFrame, columns: list[Column]) -> bytes:
     return dutch_frame(frame, columns).to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _is_number(value: object, decimals: int | None) -> bool:
+    return decimals is not None and not isinstance(value, str) and not fmt.is_missing(value)
 
 
 def xlsx_bytes(frame: pd.DataFrame, columns: list[Column], sheet: str = "Tabel") -> bytes:

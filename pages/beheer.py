@@ -1,4 +1,5 @@
-"""Beheer: the audit log (who opened which person-level view or export, and when) and the accounts.
+"""Beheer: the audit log (who opened which person-level view or export, and when), who is logged in
+now (the server-side sessions), and the accounts.
 
 For the administrator only. Accounts are managed with `python -m access` (docs/security.md); this page
 shows them so the administrator can check who has which role.
@@ -6,11 +7,14 @@ shows them so the administrator can check who has which role.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import dash
 from dash import html
 
 from access import store
 from access.roles import ADMINISTRATION, LABELS
+from pages import _format as fmt
 from pages._components import data_grid, page_header
 
 dash.register_page(__name__, path="/beheer", name="Beheer", title="Beheer - RBL Monitor", order=90,
@@ -18,6 +22,17 @@ dash.register_page(__name__, path="/beheer", name="Beheer", title="Beheer - RBL 
 
 AUDIT_COLUMNS = [("at", "Moment (UTC)"), ("username", "Account"), ("role", "Rol"), ("action", "Handeling"),
                  ("target", "Pagina of export")]
+SESSION_COLUMNS = [("username", "Account"), ("role", "Rol"), ("via", "Ingelogd via"), ("since", "Sinds (UTC)"),
+                   ("seen", "Laatst gezien (UTC)")]
+
+
+def _sessions() -> list[dict]:
+    """Who is logged in now: the live sessions on the server (ended by logout, a password or role change,
+    removal, or `python -m access logout NAAM`)."""
+    return [{"username": s.username, "role": LABELS.get(s.role, s.role),
+             "via": "gemeenteaccount" if s.via == "oidc" else "lokaal account",
+             "since": fmt.datetime_nl(datetime.fromtimestamp(s.since, UTC)),
+             "seen": fmt.datetime_nl(datetime.fromtimestamp(s.seen, UTC))} for s in store.list_sessions()]
 
 
 def layout(**_: object) -> html.Div:
@@ -32,6 +47,11 @@ def layout(**_: object) -> html.Div:
         html.P("Wie welke pagina of export met persoonsgegevens opende, en wanneer; ook in- en uitloggen. "
                "Nooit de inhoud.", className="text-muted"),
         data_grid("audit-log", AUDIT_COLUMNS, audit),
+        html.H2("Ingelogd", className="h4 mt-4"),
+        html.P("Wie nu een sessie heeft. Uitloggen, een nieuw wachtwoord, een andere rol of een verwijderd "
+               "account beëindigt alle sessies van dat account meteen; ook met `python -m access logout NAAM`.",
+               className="text-muted"),
+        data_grid("sessies", SESSION_COLUMNS, _sessions(), "14rem"),
         html.H2("Accounts", className="h4 mt-4"),
         html.P("Beheren met `python -m access` (zie docs/security.md).", className="text-muted"),
         data_grid("accounts", [("username", "Account"), ("role", "Rol"), ("municipalities", "Gemeenten")], accounts),

@@ -1,7 +1,10 @@
 """Data: how complete and current the warehouse is. For the coordinator and the administrator.
 
 The load history, the files of every load, the rejected rows (file, line, reason; never a BSN), how
-current each source is (`actualiteit`) and the reports still without a status (`open_zonder_status`).
+current each source is (`actualiteit`) and, for the coordinator only, the reports still without a status
+(`open_zonder_status`: report numbers, dates, schools are case data, which the administrator never sees;
+opening and downloading them is audited). The browser gets at most REJECTS_ON_SCREEN rejected rows; the
+download carries them all.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, ctx, dcc, html, no_update
 
-from access.roles import DATA_QUALITY
-from access.web import secured_callback
+from access import store
+from access.roles import COORDINATOR, DATA_QUALITY
+from access.web import audit_export, current_viewer, secured_callback
 from pages import _download
 from pages import _format as fmt
 from pages._components import empty_state, figures_grid, page_header
@@ -23,6 +27,8 @@ from warehouse import queries, views
 from warehouse.connection import Warehouse, WarehouseMissing
 
 DOWNLOAD_ID = "data-download"
+REJECTS_ON_SCREEN = 1000  # rows the page sends; a load may have many more (the download has them all)
+CASES = "meldingen-zonder-status"  # case data: the coordinator's only (security.md)
 
 
 def skeleton() -> html.Div:
@@ -64,10 +70,17 @@ def _dutch_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _tables(wh: Warehouse) -> dict[str, pd.DataFrame]:
-    return {"afgekeurde-regels": queries.rejected_rows(wh), "meldingen-zonder-status":
-            _with_names(wh, queries.reports_without_status(wh, _reference_date(wh))),
-            "laadhistorie": queries.load_history(wh)}
+def _table(wh: Warehouse, table: str) -> pd.DataFrame:
+    if table == "afgekeurde-regels":
+        return queries.rejected_rows(wh)
+    if table == CASES:
+        return _with_names(wh, queries.reports_without_status(wh, _reference_date(wh)))
+    return queries.load_history(wh)
+
+
+def _sees_cases() -> bool:
+    viewer = current_viewer()
+    return viewer is not None and viewer.role == COORDINATOR
 
 
 def _with_names(wh: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:
@@ -88,13 +101,14 @@ def _reference_date(wh: Warehouse) -> date:
     return date.fromisoformat(dates[-1]) if dates else date.today()
 
 
-def _grid(grid_id: str, columns: list[_download.Column], frame: pd.DataFrame, height: str = "24rem") -> html.Div:
+def _grid(grid_id: str, columns: list[_download.Column], frame: pd.DataFrame, height: str = "24rem",
+          downloadable: bool | None = None) -> html.Div:
     grid = figures_grid(grid_id, _dutch_dates(frame), columns, height)
     grid.columnDefs = [{**c, "minWidth": WIDE[c["field"]]} if c["field"] in WIDE else c for c in grid.columnDefs]
     grid.columnDefs = [{**c, "wrapText": True, "autoHeight": True} if c["field"] == "reason" else c
                        for c in grid.columnDefs]
     parts = [grid]
-    if grid_id in TABLES and not frame.empty:
+    if grid_id in TABLES and (not frame.empty if downloadable is None else downloadable):
         csv_id, xlsx_id = _button_ids(grid_id)
         parts.append(html.Div([
             html.Button("Download CSV", id=csv_id, className="btn btn-outline-primary btn-sm"),
@@ -112,10 +126,12 @@ def _grid(grid_id: str, columns: list[_download.Column], frame: pd.DataFrame, he
 def download(*_clicks: int | None) -> object:
     """The table whose button was clicked, as on screen, read again from the warehouse on the server."""
     table, _, kind = (ctx.triggered_id or "").rpartition("-")
-    if table not in TABLES:
+    if table not in TABLES or (table == CASES and not _sees_cases()):
         return no_update
     wh = warehouse()
-    frame = _dutch_dates(_tables(wh)[table])
+    frame = _dutch_dates(_table(wh, table))
+    if table == CASES:
+        audit_export(f"{CASES}.{kind}")
     on = _reference_date(wh).isoformat()
     meta = _download.export_meta(f"Datakwaliteit: {table.replace('-', ' ')}", [TABLE_KPIS[table]], "peildatum", on,
                                  queries.data_date(wh), public=False)
@@ -153,23 +169,35 @@ def layout(**_: object) -> html.Div:
         queries.load_history(wh)
     except WarehouseMissing:
         return html.Div([page_header("Data"), empty_state("Er is nog geen warehouse gepubliceerd.")])
-    on = _reference_date(wh)
-    tables = _tables(wh)
-    rejects, open_reports = tables["afgekeurde-regels"], tables["meldingen-zonder-status"]
+    rejects = _table(wh, "afgekeurde-regels")
+    shown = (f"De eerste {fmt.number(REJECTS_ON_SCREEN, 0)} staan hieronder; de download bevat ze allemaal."
+             if len(rejects) > REJECTS_ON_SCREEN else "")
     return html.Div([
         dcc.Download(id=DOWNLOAD_ID),
         page_header("Data", queries.data_date(wh)),
         html.H2("Actualiteit van de bronnen", className="h4"), _freshness(wh),
         html.H2("Afgekeurde regels", className="h4 mt-4"),
         html.P(f"{fmt.number(len(rejects), 0)} regels uit de laatste lading van elk bestand. Verbeter ze in de bron "
-               "en lever ze opnieuw aan: dezelfde sleutel wordt dan bijgewerkt.", className="text-muted"),
-        _grid("afgekeurde-regels", REJECTS, rejects),
-        html.H2("Meldingen zonder status", className="h4 mt-4"),
-        html.P(f"{fmt.number(len(open_reports), 0)} meldingen hebben op {fmt.date_nl(on)} nog de status "
-               f"geregistreerd, terwijl er sinds de melddatum {_setting('zonder_status_werkdagen')} werkdagen of "
-               "meer verstreken zijn.",
-               className="text-muted", id="zonder-status-aantal"),
-        _grid("meldingen-zonder-status", OPEN, open_reports, "18rem"),
-        html.H2("Laadhistorie", className="h4 mt-4"), _grid("laadhistorie", HISTORY, tables["laadhistorie"], "16rem"),
+               f"en lever ze opnieuw aan: dezelfde sleutel wordt dan bijgewerkt. {shown}".strip(),
+               className="text-muted", id="afgekeurd-aantal"),
+        _grid("afgekeurde-regels", REJECTS, rejects.head(REJECTS_ON_SCREEN), downloadable=not rejects.empty),
+        *(_cases(wh) if _sees_cases() else []),
+        html.H2("Laadhistorie", className="h4 mt-4"),
+        _grid("laadhistorie", HISTORY, _table(wh, "laadhistorie"), "16rem"),
         html.H2("Bestanden per lading", className="h4 mt-4"), _grid("bestanden", FILES, queries.load_files(wh)),
     ])
+
+
+def _cases(wh: Warehouse) -> list:
+    """Reports without status: report numbers, dates and schools (case data), for the coordinator only."""
+    viewer = current_viewer()
+    store.audit(viewer.username, viewer.role, "opende", f"/data#{CASES}")
+    open_reports = _table(wh, CASES)
+    return [
+        html.H2("Meldingen zonder status", className="h4 mt-4"),
+        html.P(f"{fmt.number(len(open_reports), 0)} meldingen hebben op {fmt.date_nl(_reference_date(wh))} nog de "
+               f"status geregistreerd, terwijl er sinds de melddatum {_setting('zonder_status_werkdagen')} werkdagen "
+               "of meer verstreken zijn.",
+               className="text-muted", id="zonder-status-aantal"),
+        _grid(CASES, OPEN, open_reports, "18rem"),
+    ]

@@ -46,6 +46,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    os.umask(0o077)  # a written report is readable by the service account only (docs/security.md)
     try:
         return int(args.run(args))
     except WarehouseMissing as exc:  # every report needs the warehouse: one message, one exit code

@@ -112,10 +112,26 @@ def workbook_bytes(sheets: list[Sheet], meta: ExportMeta | None) -> bytes:
     styles = _Styles(book)
     if meta is not None:
         _write_about(book.add_worksheet(ABOUT_SHEET), meta, styles)
+    used: set[str] = {ABOUT_SHEET.lower()} if meta is not None else set()
     for sheet in sheets:
-        _write_table(book.add_worksheet(sheet.name[:31]), sheet, styles)
+        _write_table(book.add_worksheet(sheet_name(sheet.name, used)), sheet, styles)
     book.close()
     return buffer.getvalue()
+
+
+SHEET_CHARACTERS = str.maketrans({"[": "(", "]": ")", ":": "-", "*": "-", "?": " ", "/": "-", "\\": "-"})
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """A name Excel accepts for a sheet: none of `[]:*?/\\`, at most 31 characters, not starting or
+    ending with an apostrophe, unique in the workbook (a municipality's name comes from a source file)."""
+    base = " ".join(name.translate(SHEET_CHARACTERS).split()).strip("'")[:31].strip() or "Blad"
+    candidate, n = base, 1
+    while candidate.lower() in used:
+        n += 1
+        candidate = f"{base[:31 - len(str(n)) - 3]} ({n})"
+    used.add(candidate.lower())
+    return candidate
 
 
 class _Styles:

@@ -172,18 +172,27 @@ def test_login_never_redirects_to_another_site(app, target: str) -> None:
     assert response.headers["Location"] == "/"
 
 
+def _age_session(client, column: str, seconds: float) -> None:
+    """Move this client's server-side session back in time (sessions live in the store, issue #10)."""
+    import hashlib
+    import sqlite3
+
+    with client.session_transaction() as sess:
+        id_hash = hashlib.sha256(sess["sid"].encode()).hexdigest()
+    with sqlite3.connect(store.store_path()) as con:
+        con.execute(f"UPDATE sessions SET {column} = ? WHERE id_hash = ?", (time.time() - seconds, id_hash))
+
+
 def test_session_ends_after_idle_time(app) -> None:
     client = login_client(app)
     assert client.get("/_dash-layout").status_code == 200
-    with client.session_transaction() as sess:
-        sess["seen"] = time.time() - 31 * 60
+    _age_session(client, "seen", 31 * 60)
     assert client.get("/_dash-layout").status_code == 401
 
 
 def test_session_ends_after_the_maximum_time(app) -> None:
     client = login_client(app)
-    with client.session_transaction() as sess:
-        sess["since"] = time.time() - 9 * 3600
+    _age_session(client, "since", 9 * 3600)
     assert client.get("/_dash-layout").status_code == 401
 
 
@@ -307,7 +316,9 @@ def test_opening_a_person_level_page_is_audited_without_its_content(tmp_path, mo
 def test_logout_ends_the_session(app) -> None:
     client = login_client(app, "coordinator")
     assert client.get("/_dash-layout").status_code == 200
-    response = client.get("/logout")
+    with client.session_transaction() as sess:
+        token = sess["csrf"]
+    response = client.post("/logout", data={"csrf": token})  # a POST with its token (issue #10: GET asks)
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert client.get("/_dash-layout").status_code == 401
     assert store.audit_log(1)[0][1:4] == ("coordinator", "coordinator", "uitgelogd")

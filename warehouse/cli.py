@@ -22,6 +22,7 @@ from warehouse.connection import Warehouse, WarehouseMissing
 from warehouse.kpi_engine import compute
 from warehouse.kpis import KPIS
 from warehouse.registry import period_kinds
+from warehouse.spreadsheet import safe_text
 from warehouse.suppression import suppress
 
 HEADER = ["kpi_id", "period", "municipality_code", "breakdown", "value", "numerator", "denominator"]
@@ -90,8 +91,9 @@ def kpi_rows(wh: Warehouse, period: str, ids: list[str] | None) -> list[tuple]:
 def write_csv(rows: list[tuple], out) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    for kpi_id, period, gm, breakdown, value, num, den in rows:
-        writer.writerow([kpi_id, period, gm, breakdown, number(value), number(num), number(den)])
+    for kpi_id, period, gm, breakdown, value, num, den in rows:  # text cells as text in a spreadsheet
+        writer.writerow([*(safe_text(str(c)) if c is not None else "" for c in (kpi_id, period, gm, breakdown)),
+                         number(value), number(num), number(den)])
 
 
 def main(argv: list[str] | None = None) -> int:
