@@ -30,7 +30,8 @@ from access.secrets import session_secret
 from config.settings import load_settings
 
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
-PUBLIC_PATHS = {"/login", "/_favicon.ico"}  # exact paths: /favicon.ico/x is no way around the login
+# exact paths: /favicon.ico/x is no way around the login; the identity provider's way in and back
+PUBLIC_PATHS = {"/login", "/_favicon.ico", "/login/oidc", "/login/oidc/callback"}
 LOCAL, OIDC = "lokaal", "oidc"  # how a session was started
 UNKNOWN_NAME = "(onbekende naam)"  # what the audit log says when a failed login named no account
 TOUCH_EVERY_S = 15  # "last seen" of a session is written at most this often
@@ -268,6 +269,12 @@ def _well_formed(body: dict, spec: dict) -> bool:
 def _login_page(message: str = "", next_url: str = "/", username: str = "") -> str:
     token = session.setdefault("csrf", secrets.token_urlsafe(32))
     alert = f'<div class="alert alert-danger" role="alert">{escape(message)}</div>' if message else ""
+    from access import oidc
+
+    provider = (f'<a class="btn btn-outline-primary w-100 mb-3" id="inloggen-gemeente" '
+                f'href="/login/oidc?next={quote(next_url, safe="/")}">{escape(oidc.button_label())}</a>'
+                '<p class="text-muted small text-center">of met een account van RBL Monitor</p>'
+                if oidc.enabled() else "")
     return f"""<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Inloggen - RBL Monitor</title>
@@ -275,6 +282,7 @@ def _login_page(message: str = "", next_url: str = "/", username: str = "") -> s
 <body class="rbl-login"><main class="container" style="max-width: 26rem; margin-top: 8vh;">
 <h1 class="h3 mb-1">RBL Monitor</h1><p class="text-muted">Regionaal Bureau Leren West-Brabant</p>
 {alert}
+{provider}
 <form method="post" action="/login" autocomplete="on">
 <input type="hidden" name="csrf" value="{token}"><input type="hidden" name="next" value="{escape(next_url)}">
 <div class="mb-3"><label class="form-label" for="gebruikersnaam">Gebruikersnaam</label>
