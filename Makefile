@@ -12,7 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help install node browser chart-browser demo run test lint bench requirements clean
 
 help:
-	@echo "make run   - install, build the demo warehouse if there is none, serve http://127.0.0.1:8050"
+	@echo "make run   - install, build the demo warehouse if there is none, serve http://127.0.0.1:8050 (gunicorn; DEV=1: Flask's server)"
 	@echo "make test  - install (also Debian's chromium and chromium-driver) and run every test"
 	@echo "make bench - speed and memory benchmarks"
 
@@ -54,7 +54,8 @@ chart-browser:
 
 run: install chart-browser demo
 	$(PY) -m access demo  # one account per role; passwords printed once (or from RBL_DEMO_PASSWORD_<NAAM>)
-	RBL_WAREHOUSE=$(WAREHOUSE) RBL_TOELICHTINGEN=etl/demo/toelichtingen $(PY) app.py  # the demo has example explanations
+	@# gunicorn (2 workers x 4 threads); `make run DEV=1` for Flask's development server
+	RBL_WAREHOUSE=$(WAREHOUSE) RBL_TOELICHTINGEN=etl/demo/toelichtingen $(PY) app.py $(if $(DEV),--dev)  # the demo has example explanations
 
 lint: install
 	$(PY) -m ruff check .

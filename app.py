@@ -1,13 +1,17 @@
 """RBL Monitor: the app factory, and `python app.py` for a local server.
 
 Wiring only: pages (pages/*.py) hold the layouts, figures and callbacks; the warehouse is read through
-warehouse.queries. Production runs several workers with gunicorn, each building its own app:
+warehouse.queries. `python app.py` (and `make run`) serves with gunicorn, the production WSGI server:
+2 worker processes of 4 threads (gthread), which fits the 2 cores of the bureau's server; each worker
+builds its own app. `python app.py --dev` (`make run DEV=1`) runs Flask's development server instead.
+RBL_HOST, RBL_PORT, RBL_WORKERS and RBL_THREADS override the defaults. The same by hand:
 
-    gunicorn --workers 3 --bind 127.0.0.1:8050 'app:wsgi()'
+    gunicorn --worker-class gthread --workers 2 --threads 4 --bind 127.0.0.1:8050 'app:wsgi()'
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
@@ -109,9 +113,34 @@ def _main() -> html.Main:
     return html.Main(dbc.Container(dash.page_container, fluid="xl"), className="rbl-main")
 
 
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """gunicorn in this process: `workers` processes of `threads` threads, each with its own app."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                               "worker_class": "gthread", "timeout": 120,  # the PDF pack draws charts
+                               "accesslog": "-", "umask": 0o077}.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return wsgi()
+
+    Server().run()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python app.py", description="RBL Monitor serveren.")
+    parser.add_argument("--dev", action="store_true", help="Flask's ontwikkelserver in plaats van gunicorn")
+    args = parser.parse_args(argv)
+    os.umask(0o077)  # whatever the server writes (the accounts store) is the service account's only
+    host, port = os.environ.get("RBL_HOST", "127.0.0.1"), int(os.environ.get("RBL_PORT", "8050"))
+    if args.dev:
+        create_app().run(host=host, port=port, debug=False)
+    else:
+        serve(host, port, int(os.environ.get("RBL_WORKERS", "2")), int(os.environ.get("RBL_THREADS", "4")))
+
+
 if __name__ == "__main__":
-    create_app().run(
-        host=os.environ.get("RBL_HOST", "127.0.0.1"),
-        port=int(os.environ.get("RBL_PORT", "8050")),
-        debug=False,
-    )
+    main()

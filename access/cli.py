@@ -4,9 +4,13 @@
     python -m access list
     python -m access password NAAM
     python -m access remove NAAM
+    python -m access role NAAM --rol ROL [--gemeente GM0758 ...]
+    python -m access sessions      # who is logged in now (since, last seen)
+    python -m access logout NAAM   # end every session of an account (also a sign-in through the provider)
     python -m access demo          # one demo account per role, passwords printed once
     python -m access audit [--limit N]
 
+A new password, a new role and a removal end every session of the account at once (docs/security.md).
 A new password is asked twice on a terminal, taken from the environment variable named by
 `--password-env`, or generated and printed once.
 """
@@ -18,6 +22,7 @@ import getpass
 import os
 import secrets
 import sys
+from datetime import UTC, datetime
 
 from access import store
 from access.roles import LABELS, ROLES, STAFF
@@ -74,6 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     pw.add_argument("--password-env")
     rm = sub.add_parser("remove", help="een account verwijderen")
     rm.add_argument("username")
+    role = sub.add_parser("role", help="een andere rol (alle sessies van het account eindigen)")
+    role.add_argument("username")
+    role.add_argument("--rol", required=True, choices=ROLES)
+    role.add_argument("--gemeente", nargs="*", help=f"gemeenten (voor rol {STAFF}; standaard de huidige)")
+    sub.add_parser("sessions", help="wie nu is ingelogd")
+    out = sub.add_parser("logout", help="alle sessies van een account beëindigen")
+    out.add_argument("username")
     sub.add_parser("demo", help="één demo-account per rol (wachtwoorden één keer getoond)")
     audit = sub.add_parser("audit", help="het auditlog")
     audit.add_argument("--limit", type=int, default=50)
@@ -101,6 +113,15 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "remove":
         store.remove_account(args.username.lower())
         print(f"Account {args.username.lower()} verwijderd.")
+    elif args.command == "role":
+        store.set_role(args.username.lower(), args.rol, tuple(args.gemeente) if args.gemeente else None)
+        print(f"Account {args.username.lower()} is nu {LABELS[args.rol]}; de sessies van het account zijn beëindigd.")
+    elif args.command == "sessions":
+        for s in store.list_sessions():
+            since, seen = (datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds") for t in (s.since, s.seen))
+            print(f"{s.username:<20} {LABELS.get(s.role, s.role):<20} {s.via:<7} sinds {since}  laatst {seen}")
+    elif args.command == "logout":
+        print(f"{store.end_sessions(args.username.lower())} sessie(s) van {args.username.lower()} beëindigd.")
     elif args.command == "demo":
         return _demo()
     elif args.command == "audit":

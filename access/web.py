@@ -312,7 +312,7 @@ def _safe_next(value: str | None) -> str:
 
 
 def login() -> Response | str:
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD
         return _login_page(next_url=_safe_next(request.args.get("next")))
     form = request.form
     if not csrf_ok(form.get("csrf")):

@@ -526,3 +526,48 @@ def test_finding_8_docs_name_the_referrer_policy_the_server_sends(app) -> None:
     docs = (ROOT / "docs" / "security.md").read_text()
     named = re.findall(r"Referrer-Policy:\s*`?([a-z-]+)", docs)
     assert named and set(named) == {sent}
+
+
+# --- production serving ---------------------------------------------------------------------------------
+
+def test_python_app_py_serves_with_gunicorn_two_workers_of_four_threads(demo_warehouse: Path) -> None:
+    """What `make run` runs: gunicorn (gthread), not the development server; `--dev` only when asked."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RBL_PORT": str(port), "RBL_WAREHOUSE": str(demo_warehouse)}
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        for line in process.stdout:  # gunicorn reports each step; wait for both workers to boot
+            lines.append(line)
+            if sum("Booting worker" in seen for seen in lines) == 2:
+                break
+        text = "".join(lines)
+        assert "Using worker: gthread" in text and f"Listening at: http://127.0.0.1:{port}" in text, text
+        response = requests.get(f"http://127.0.0.1:{port}/login", timeout=60)
+        assert response.status_code == 200 and response.headers["Server"].startswith("gunicorn")
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    makefile = (ROOT / "Makefile").read_text()
+    assert "$(PY) app.py $(if $(DEV),--dev)" in makefile
+
+
+def test_the_access_cli_lists_and_ends_sessions_and_changes_roles(app, capsys) -> None:
+    from access.cli import main
+
+    temporary_account("klikker", "portefeuillehouder")
+    client = login_client(app, "klikker")
+    assert main(["sessions"]) == 0
+    assert re.search(r"klikker\s+Portefeuillehouder\s+lokaal\s+sinds ", capsys.readouterr().out)
+    assert main(["logout", "klikker"]) == 0 and "1 sessie(s) van klikker" in capsys.readouterr().out
+    assert client.get("/_dash-layout").status_code == 401
+    client = login_client(app, "klikker")
+    assert main(["role", "klikker", "--rol", "medewerker", "--gemeente", "GM0758"]) == 0
+    assert client.get("/_dash-layout").status_code == 401
+    assert store.get_account("klikker").municipalities == ("GM0758",)
+    store.remove_account("klikker")
