@@ -571,3 +571,71 @@ def test_the_access_cli_lists_and_ends_sessions_and_changes_roles(app, capsys) -
     assert client.get("/_dash-layout").status_code == 401
     assert store.get_account("klikker").municipalities == ("GM0758",)
     store.remove_account("klikker")
+
+
+# --- the role x endpoint matrix on the demo warehouse ---------------------------------------------------
+
+def _has_content(node) -> bool:
+    """A page update that shows data: a grid with rows, a chart with points, or a KPI card with a number."""
+    if isinstance(node, dict):
+        props = node.get("props", {}) if isinstance(node.get("props"), dict) else {}
+        if node.get("type") == "AgGrid" and props.get("rowData"):
+            return True
+        if node.get("type") == "Graph" and any(t.get("x") is not None or t.get("z") is not None
+                                               for t in (props.get("figure") or {}).get("data", [])):
+            return True
+        if "kpi-value" in str(props.get("className", "")) and re.search(r"\d", str(props.get("children"))):
+            return True
+        if node.get("type") == "Table" and re.search(r"\d", json.dumps(props.get("children"))):
+            return True
+        return any(_has_content(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_content(v) for v in node)
+    return False
+
+
+def _download_body(app, output: str) -> dict:
+    """A click on the first CSV (else the first) button of a download callback, built from its registration."""
+    spec = app.callback_map[output]
+    buttons = [i for i in spec["inputs"] if i["property"] == "n_clicks"]
+    trigger = next((b for b in buttons if "csv" in b["id"]), buttons[0])
+
+    def value(item: dict) -> object:
+        return 1 if item is trigger else ("" if item["property"] == "search" else None)
+    component = output.split(".")[0]
+    return {"output": output, "outputs": {"id": component, "property": "data"},
+            "inputs": [{**i, "value": value(i)} for i in spec["inputs"]],
+            "state": [{**s, "value": value(s)} for s in spec["state"]],
+            "changedPropIds": [f"{trigger['id']}.n_clicks"]}
+
+
+@pytest.mark.parametrize("role", ["coordinator", "portefeuillehouder", "medewerker", "beheerder"])
+def test_role_by_endpoint_matrix_on_the_demo_warehouse(demo_app, role: str) -> None:
+    """Every page and every download for every role on real figures: allowed is a 200 with content (rows,
+    points, numbers; a file with rows), refused is "Geen toegang" without content or a 403."""
+    from tests.test_access import EXPECTED_CALLBACKS, EXPECTED_PAGES, USERS
+
+    client = login_client(demo_app, USERS[role])
+    for path, allowed in EXPECTED_PAGES.items():
+        response = client.post("/_dash-update-component", json=router_body(path))
+        assert response.status_code == 200
+        page = response.get_json()["response"]["_pages_content"]["children"]
+        if role in allowed:
+            assert "geen-toegang" not in json.dumps(page) and _has_content(page), f"{role} on {path}: no content"
+        else:
+            assert "geen-toegang" in json.dumps(page) and not _has_content(page), f"{role} on {path}"
+    for output, allowed in EXPECTED_CALLBACKS.items():
+        if not output.endswith("-download.data"):
+            continue
+        response = client.post("/_dash-update-component", json=_download_body(demo_app, output))
+        if role in allowed:
+            assert response.status_code == 200, f"{role} {output}: {response.status_code}"
+            data = response.get_json()["response"][output.split(".")[0]]["data"]
+            content = base64.b64decode(data["content"]) if data.get("base64") else data["content"].encode()
+            if data["filename"].endswith(".csv"):  # a header and rows with figures
+                rows = content.decode("utf-8-sig").strip().splitlines()
+                assert len(rows) >= 2 and re.search(r"\d", "".join(rows[1:])), f"{role} {output}: no rows"
+            else:
+                assert len(content) > 2000, f"{role} {output}: an empty file"
+        else:
+            assert response.status_code == 403, f"{role} {output}: {response.status_code}"
