@@ -391,9 +391,20 @@ def content_security_policy(app: dash.Dash) -> str:
     """Only this server; Dash's inline start-up scripts by their hashes. Styles may be inline because
     React and plotly set element styles."""
     scripts = " ".join(["'self'", *app.csp_hashes()])
+    # the logout form's answer redirects to the identity provider's end-session page: the browser checks
+    # form-action on that redirect too, so the provider's origin (only that) is allowed as well
+    forms = " ".join(["'self'", *_provider_origin(app)])
     return ("default-src 'self'; " f"script-src {scripts}; " "style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+            f"base-uri 'self'; form-action {forms}; frame-ancestors 'none'")
+
+
+def _provider_origin(app: dash.Dash) -> list[str]:
+    configured = app.server.extensions.get("rbl_oidc")
+    if not configured:
+        return []
+    parts = urlsplit(configured[1].issuer)
+    return [f"{parts.scheme}://{parts.netloc}"]
 
 
 def install(app: dash.Dash, secure_cookies: bool = True) -> None:

@@ -261,3 +261,33 @@ def test_an_id_token_signed_by_another_key_is_refused(oidc, monkeypatch) -> None
     browser, landed = sign_in(base, "mo.medewerker")
     assert landed.status_code == 401
     assert our_sessions("mo.medewerker") == []
+
+
+def test_a_walk_in_chromium_sign_in_with_the_provider_and_log_out_from_the_menu(oidc, dash_duo) -> None:
+    """As a portfolio holder would: the button on the login page, the provider's form, the dashboard, then
+    "Uitloggen" in the menu (a POST form), the provider's confirmation, back at the login page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, issuer, _app = oidc
+    driver = dash_duo.driver
+    driver.set_window_size(1400, 1000)
+    wait = WebDriverWait(driver, 30)
+    driver.get(f"{base}/login")
+    wait.until(ec.element_to_be_clickable((By.ID, "inloggen-gemeente"))).click()
+    wait.until(ec.presence_of_element_located((By.NAME, "login"))).send_keys("piet.wethouder")
+    assert driver.current_url.startswith(issuer)
+    driver.find_element(By.NAME, "password").send_keys("wat-de-gemeente-ook-vraagt")
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(ec.presence_of_element_located((By.ID, "_pages_content")))
+    button = wait.until(ec.element_to_be_clickable((By.ID, "uitloggen")))
+    assert "piet.wethouder (Portefeuillehouder)" in button.text
+    button.click()
+    try:
+        wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "button[name=logout][value=yes]"))).click()
+    except Exception:
+        raise AssertionError(driver.current_url + "\n" + driver.page_source[:3000]) from None
+    wait.until(ec.presence_of_element_located((By.ID, "inloggen-gemeente")))
+    assert driver.current_url.startswith(f"{base}/login")
+    assert our_sessions("piet.wethouder") == []
