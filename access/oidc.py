@@ -109,11 +109,15 @@ def _url(endpoint: str, path: str) -> str:
     return base.rstrip("/") + path if base else url_for(endpoint, _external=True)
 
 
-def login() -> Response:
+def login() -> Response | tuple[str, int]:
     """To the provider (state, nonce and the PKCE challenge are kept in this browser's session)."""
-    from access.web import _safe_next
+    from access.web import _login_page, _safe_next
 
-    response = _client().authorize_redirect(_url("oidc_callback", CALLBACK_PATH))
+    try:
+        response = _client().authorize_redirect(_url("oidc_callback", CALLBACK_PATH))
+    except (AuthlibBaseError, requests.RequestException, ValueError):  # the provider cannot be reached
+        return _login_page("De identiteitsprovider van de gemeente is nu niet bereikbaar. Probeer het later "
+                           "opnieuw of log in met een account van RBL Monitor."), 503
     session["oidc_next"] = _safe_next(request.args.get("next"))
     return response
 

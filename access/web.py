@@ -278,7 +278,8 @@ def _login_page(message: str = "", next_url: str = "/", username: str = "") -> s
     return f"""<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Inloggen - RBL Monitor</title>
-<link rel="stylesheet" href="/assets/bootstrap.min.css"><link rel="stylesheet" href="/assets/rbl.css"></head>
+<link rel="icon" href="/_favicon.ico"><link rel="stylesheet" href="/assets/bootstrap.min.css">
+<link rel="stylesheet" href="/assets/rbl.css"></head>
 <body class="rbl-login"><main class="container" style="max-width: 26rem; margin-top: 8vh;">
 <h1 class="h3 mb-1">RBL Monitor</h1><p class="text-muted">Regionaal Bureau Leren West-Brabant</p>
 {alert}
@@ -353,7 +354,8 @@ def _logout_page(viewer: Viewer) -> str:
     return f"""<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Uitloggen - RBL Monitor</title>
-<link rel="stylesheet" href="/assets/bootstrap.min.css"><link rel="stylesheet" href="/assets/rbl.css"></head>
+<link rel="icon" href="/_favicon.ico"><link rel="stylesheet" href="/assets/bootstrap.min.css">
+<link rel="stylesheet" href="/assets/rbl.css"></head>
 <body class="rbl-login"><main class="container" style="max-width: 26rem; margin-top: 8vh;">
 <h1 class="h3 mb-3">Uitloggen</h1><p>U bent ingelogd als {escape(viewer_label(viewer))}.</p>
 <form method="post" action="/logout"><input type="hidden" name="csrf" value="{escape(session.get("csrf", ""))}">

@@ -271,6 +271,7 @@ def test_a_walk_in_chromium_sign_in_with_the_provider_and_log_out_from_the_menu(
     from selenium.webdriver.support.ui import WebDriverWait
 
     base, issuer, _app = oidc
+    store.end_sessions("piet.wethouder")  # an earlier test's session of the same person
     driver = dash_duo.driver
     driver.set_window_size(1400, 1000)
     wait = WebDriverWait(driver, 30)
@@ -291,3 +292,30 @@ def test_a_walk_in_chromium_sign_in_with_the_provider_and_log_out_from_the_menu(
     wait.until(ec.presence_of_element_located((By.ID, "inloggen-gemeente")))
     assert driver.current_url.startswith(f"{base}/login")
     assert our_sessions("piet.wethouder") == []
+
+
+def test_a_callback_without_its_state_is_refused(oidc) -> None:
+    """A code and state the browser did not start here (a forged or replayed callback)."""
+    base, _issuer, _app = oidc
+    browser = requests.Session()
+    response = browser.get(f"{base}/login/oidc/callback?code=vals&state=vals", timeout=30)
+    assert response.status_code == 401 and "niet gelukt" in response.text
+    assert browser.get(f"{base}/_dash-layout", timeout=30).status_code == 401
+
+
+def test_an_unreachable_provider_is_a_clear_message_not_a_500(tmp_path: Path, monkeypatch) -> None:
+    from app import create_app
+    from tests.test_access import anonymous
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    base_settings = (ROOT / "config" / "settings.toml").read_text()
+    settings = tmp_path / "settings.toml"
+    settings.write_text(base_settings[:base_settings.index("[oidc]")]
+                        + OIDC_SETTINGS.format(issuer=f"http://127.0.0.1:{closed}", client_id=CLIENT_ID))
+    monkeypatch.setenv("RBL_SETTINGS", str(settings))
+    client = anonymous(create_app(tmp_path / "leeg"))
+    assert 'id="inloggen-gemeente"' in client.get("/login").get_data(as_text=True)
+    response = client.get("/login/oidc")
+    assert response.status_code == 503 and "niet bereikbaar" in response.get_data(as_text=True)
