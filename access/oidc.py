@@ -32,7 +32,7 @@ from joserfc.errors import JoseError
 
 from access import store
 from access.roles import ADMINISTRATOR, COORDINATOR, PORTFOLIO_HOLDER, ROLES, STAFF
-from warehouse.settings import load_settings
+from config.settings import load_settings
 
 CLIENT = "gemeente"  # Authlib's name for the one registered provider
 SECRET_ENV = "RBL_OIDC_CLIENT_SECRET"
