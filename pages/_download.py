@@ -15,6 +15,7 @@ returns `send_table(...)` to its `dcc.Download`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -96,6 +97,21 @@ def _text(value: object, decimals: int | None) -> str:
 
 def send_selection(frame: pd.DataFrame, columns: list[Column], name: str, period: str, municipality: str,
                    csv: bool, meta: ExportMeta | None = None) -> dict:
-    """`send_table` for a page's selection: `<name>-<period>-<gemeente or regio>`, CSV or XLSX."""
+    """`send_table` for a page's selection: `<name>-<period>-<gemeente or regio>`, CSV or XLSX; the XLSX's
+    printed footer names the municipality or the region."""
     place = "regio" if municipality == REGION_CODE else municipality
+    if meta is not None and not meta.place:
+        meta = replace(meta, place=place_name(municipality))
     return send_table(frame, columns, f"{name}-{period}-{place}", "csv" if csv else "xlsx", meta)
+
+
+def place_name(municipality: str) -> str:
+    """The name of the municipality (or the region) a download is about, for its printed footer."""
+    from pages._data import warehouse
+    from warehouse import queries
+
+    if municipality == REGION_CODE:
+        return "Regio West-Brabant"
+    names = queries.municipalities(warehouse())
+    found = names.loc[names["gemeente_code"] == municipality, "naam"]
+    return str(found.iloc[0]) if len(found) else municipality

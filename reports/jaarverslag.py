@@ -159,7 +159,12 @@ def export_meta(wh: Warehouse, year: str, previous: str | None, scope: Scope,
     return ExportMeta(title=f"{TITLE} {year}", period=period_text(year, previous), data_date=queries.data_date(wh),
                       suppressed=scope.public, definitions=definitions, kpi_ids=[jv.KPI_ID, *RELATED_KPIS],
                       periods=[year] + ([previous] if previous else []), municipality_code=single,
-                      threshold=small_number_threshold(), **extra)
+                      threshold=small_number_threshold(), place=export_place(scope), **extra)
+
+
+def export_place(scope: Scope) -> str:
+    """Whom the export is about, for the printed footer: the region, or the municipalities by name."""
+    return REGION_NAME if scope.region else ", ".join(scope.municipalities.values())
 
 
 def municipal_explanations(year: str, scope: Scope) -> pd.DataFrame:
@@ -186,7 +191,7 @@ def workbook(wh: Warehouse, year: str, scope: Scope, made_at: datetime | None = 
     rows = long_rows(wh, year, scope)
     columns = table_columns(year, previous)
     sheets = [Sheet(name[:31], _indented(area_table(rows, code, year, previous)), columns,
-                    title=sheet_title(year, name, scope.public)) for code, name in scope.areas]
+                    title=sheet_title(year, name, scope.public), place=name) for code, name in scope.areas]
     sheets.append(Sheet("Definities", definitions_table(), DEFINITION_COLUMNS,
                         title=f"Definities van de rijen van het {TITLE.lower()}"))
     explained = municipal_explanations(year, scope)
