@@ -18,6 +18,7 @@ from warehouse.connection import WarehouseMissing
 # report name -> module; the module's docstring's first line is its help text
 REPORTS = {
     "jaarverslag": "reports.jaarverslag",
+    "webjaarverslag": "reports.webjaarverslag",
     "effectrapportage": "reports.effectrapportage",
     "kostenverdeling": "reports.kostenverdeling",
     "kwartaal": "reports.kwartaal",
