@@ -19,6 +19,7 @@ from pages import _format as fmt
 from pages._components import empty_state, page_header, source_text
 from pages._data import kpis, warehouse
 from reports import jaarverslag as report
+from reports import webjaarverslag
 from warehouse import jaarverslag as jv
 from warehouse import notes, queries
 from warehouse.connection import Warehouse, WarehouseMissing
@@ -26,12 +27,14 @@ from warehouse.connection import Warehouse, WarehouseMissing
 IDS = _filters.FilterIds("jaarverslag")
 DOWNLOAD_ID, CSV_ID, XLSX_ID = "jaarverslag-download", "jaarverslag-download-csv", "jaarverslag-download-xlsx"
 VERSION_ID, TABLE_ID = "jaarverslag-versie", "jaarverslag-tabel"
+WEB_ID, WEB_DOWNLOAD_ID = "jaarverslag-download-web", "jaarverslag-download-webzip"  # the coordinator's ZIP
 PUBLICATION, INTERNAL = "publicatie", "intern"
 
 
 def skeleton() -> html.Div:
     return html.Div([*_filters.skeleton(IDS), dcc.RadioItems(id=VERSION_ID), html.Button(id=CSV_ID),
-                     html.Button(id=XLSX_ID), dcc.Download(id=DOWNLOAD_ID)])
+                     html.Button(id=XLSX_ID), dcc.Download(id=DOWNLOAD_ID), html.Button(id=WEB_ID),
+                     dcc.Download(id=WEB_DOWNLOAD_ID)])
 
 
 dash.register_page(__name__, path="/jaarverslag", name="Jaarverslag", title="Jaarverslag - RBL Monitor", order=50,
@@ -87,6 +90,29 @@ def download(_csv: int | None, _xlsx: int | None, search: str | None, version: s
     if ctx.triggered_id == CSV_ID:
         return dcc.send_bytes(report.csv_bytes(wh, year, scope), report.filename(year, scope, "csv"))
     return dcc.send_bytes(report.workbook(wh, year, scope), report.filename(year, scope, "xlsx"))
+
+
+@secured_callback(
+    Output(WEB_DOWNLOAD_ID, "data"),
+    Input(WEB_ID, "n_clicks"),
+    State(IDS.url, "search"),
+    prevent_initial_call=True,
+    roles=(COORDINATOR,),
+)
+def download_web(_clicks: int | None, search: str | None) -> object:
+    """The web annual report of the school year in the URL as a ZIP (reports.webjaarverslag): every
+    municipality's folder and the region's index, suppressed for publication. The coordinator's alone: the
+    guard refuses everyone else, and the role is checked here again."""
+    viewer, wh = current_viewer(), warehouse()
+    if viewer is None or viewer.role != COORDINATOR:
+        return no_update
+    years = queries.periods(wh, report.KIND)
+    year = _filters.parse(search).get("jaar")
+    year = year if year in years else (years[-1] if years else None)
+    if year is None:
+        return no_update
+    root = webjaarverslag.zip_name(year)
+    return dcc.send_bytes(webjaarverslag.zip_bytes(webjaarverslag.build_site(wh, year), root), f"{root}.zip")
 
 
 def viewer_scope(wh: Warehouse, viewer: Viewer, internal: bool = False) -> report.Scope:
@@ -192,4 +218,18 @@ def _downloads(viewer: Viewer) -> html.Div:
         html.Div([html.Button("Download Excel", id=XLSX_ID, className="btn btn-outline-primary btn-sm"),
                   html.Button("Download CSV", id=CSV_ID, className="btn btn-outline-primary btn-sm"),
                   dcc.Download(id=DOWNLOAD_ID)], className="rbl-download d-flex gap-2 my-2"),
+        *(_web_download() if viewer.role == COORDINATOR else []),
     ])
+
+
+def _web_download() -> list:
+    """The coordinator's download of the web annual report (the callback checks the role again)."""
+    return [
+        html.H2("Webjaarverslag", className="h5 mt-4"),
+        html.P("Het jaarverslag als website om te publiceren: een overzicht van de regio en per gemeente een map "
+               "met de kerncijfers, de ontwikkeling in grafieken met hun tabellen, de toelichting en de definities. "
+               "Kleine aantallen zijn onderdrukt. Een gemeente zet haar eigen map zo op haar website.",
+               className="small text-muted"),
+        html.Div([html.Button("Download webjaarverslag (ZIP)", id=WEB_ID, className="btn btn-outline-primary btn-sm"),
+                  dcc.Download(id=WEB_DOWNLOAD_ID)], className="rbl-download d-flex gap-2 my-2"),
+    ]

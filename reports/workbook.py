@@ -251,8 +251,9 @@ def print_plan(widths: list[float], heights: list[float], repeated_pt: float = 0
 
 
 def footer_text(meta: ExportMeta | None, sheet_title: str, place: str) -> str:
-    """The footer: report, municipality, period and data date on the left; "pagina x van y" on the right.
-    Excel's codes: &L/&R sections, &8 the font size, &P and &N the page numbers; a literal & is &&."""
+    """The footer: report, municipality, period and data date on the left; the sheet's name and "pagina x van
+    y" on the right. Excel's codes: &L/&R sections, &8 the font size, &A the sheet, &P and &N the page numbers
+    (of the whole workbook when it is printed whole); a literal & is &&."""
     def escape(text: str) -> str:
         return text.replace("&", "&&")
 
@@ -264,7 +265,7 @@ def footer_text(meta: ExportMeta | None, sheet_title: str, place: str) -> str:
         version = "" if meta.suppressed else " · intern, niet publiceren"
         second = f"{meta.period} · gegevens van {date_text}{version}"
     left = escape(first[:110]) + (("\n" + escape(second[:110])) if second else "")
-    return f"&L&8{left}&R&8pagina &P van &N"
+    return f"&L&8{left}&R&8&A · pagina &P van &N"
 
 
 def print_setup(ws, plan: PrintPlan, repeat: tuple[int, int] | None, footer: str) -> None:
