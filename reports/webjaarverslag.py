@@ -44,6 +44,8 @@ TREND_ROWS = ("absoluut_verzuim", "lrv", "vrijstellingen", "relatief_verzuim_per
 # registry KPIs shown beside the counts: a rate compares a municipality with the region and the nation
 RATE_KPIS = ("absoluut_verzuim_per_1000", "relatief_verzuim_per_1000")
 NO_NATIONAL = "geen landelijk cijfer"
+# a table wider than a phone scrolls sideways in a region a keyboard can reach (WCAG 2.1.1)
+SCROLL = "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Tabel: {label}\">"
 NO_FIGURE = "geen cijfer"  # not loaded (a CBS count, an earlier year): never "–", which reads as suppressed
 
 
@@ -256,7 +258,8 @@ def _headline(data: SiteData, area: Area) -> str:
         body.append(f"<tr><th scope=\"row\">{e(KPIS[kpi_id].label)}</th>{''.join(cells)}</tr>")
     head = "".join(f"<th scope=\"col\">{h}</th>" for h in ["Cijfer", *heads])
     return (f"<section aria-labelledby=\"kerncijfers\"><h2 id=\"kerncijfers\">Kerncijfers</h2>\n"
-            f"<div class=\"scroll\"><table class=\"figures\" id=\"tabel-kerncijfers\"><caption>Kerncijfers van "
+            f"{SCROLL.format(label='Kerncijfers')}<table class=\"figures\" id=\"tabel-kerncijfers\">"
+            f"<caption>Kerncijfers van "
             f"{e(area.name)}, schooljaar {e(data.year)}: aantallen leerlingen, zaken en meldingen, en twee cijfers "
             f"per 1.000 inwoners van 5 tot en met 17 jaar</caption>\n<thead><tr>{head}</tr></thead>\n"
             f"<tbody>{''.join(body)}</tbody></table></div></section>")
@@ -275,7 +278,8 @@ def _municipalities(data: SiteData) -> str:
     return (f"<section aria-labelledby=\"gemeenten\"><h2 id=\"gemeenten\">Per gemeente</h2>\n"
             f"<p>Elke gemeente heeft een eigen pagina met haar kerncijfers, de ontwikkeling en de volledige "
             f"tabel.</p>\n"
-            f"<div class=\"scroll\"><table class=\"figures\"><caption>Kerncijfers per gemeente, schooljaar "
+            f"{SCROLL.format(label='Per gemeente')}<table class=\"figures\"><caption>Kerncijfers per gemeente, "
+            f"schooljaar "
             f"{e(data.year)}</caption>\n<thead><tr><th scope=\"col\">Gemeente</th>{head}</tr></thead>\n"
             f"<tbody>{''.join(body)}</tbody></table></div></section>")
 
@@ -393,7 +397,8 @@ def _full_table(data: SiteData, area: Area) -> str:
         body.append(f"<tr><th scope=\"row\"{cls}>{e(row['omschrijving'])}</th>{cells}</tr>")
     return (f"<section aria-labelledby=\"tabel\"><h2 id=\"tabel\">Alle cijfers van het schooljaar</h2>\n"
             f"<p>Per soort onderwijs: een leerling zonder onderwijs telt bij het laatst gevolgde onderwijs en nog "
-            f"eens bij ‘waarvan geen onderwijs’.</p>\n<div class=\"scroll\"><table class=\"figures full\" "
+            f"eens bij ‘waarvan geen onderwijs’.</p>\n{SCROLL.format(label='Alle cijfers')}"
+            f"<table class=\"figures full\" "
             f"id=\"tabel-jaarverslag\"><caption>Statistisch jaarverslag leerplicht {e(area.name)}, schooljaar "
             f"{e(data.year)}</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>{''.join(body)}</tbody></table>"
             f"</div></section>")
@@ -504,6 +509,7 @@ a:focus { outline: 3px solid #ffb612; outline-offset: 2px; }
 .intro { font-size: 1.1rem; max-width: 60rem; }
 .suppression { background: var(--soft); border-left: 4px solid var(--accent); padding: .5rem 1rem; }
 .scroll { overflow-x: auto; }
+.scroll:focus { outline: 3px solid #ffb612; }
 table.figures { border-collapse: collapse; margin: .5rem 0 1rem; font-variant-numeric: tabular-nums; }
 table.figures caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 table.figures th, table.figures td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; vertical-align: top; }
