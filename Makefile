@@ -9,11 +9,11 @@ DEMO_LOAD_DATE := 2025-11-15  # the demo pretends its files were exported on thi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install node browser chart-browser demo run test lint bench requirements clean
+.PHONY: help install node browser office chart-browser demo run test lint bench requirements clean
 
 help:
 	@echo "make run   - install, build the demo warehouse if there is none, serve http://127.0.0.1:8050 (gunicorn; DEV=1: Flask's server)"
-	@echo "make test  - install (also Debian's chromium and chromium-driver) and run every test"
+	@echo "make test  - install (also Debian's chromium, chromium-driver and LibreOffice Calc) and run every test"
 	@echo "make bench - speed and memory benchmarks"
 
 $(VENV)/.installed: requirements.txt
@@ -38,6 +38,14 @@ browser:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+# Debian's LibreOffice Calc (headless) prints the workbooks to PDF in the page-count tests; Carlito has Calibri's
+# metrics, so the pages break where Excel breaks them. Installed only when missing, quietly.
+office:
+	@if ! command -v soffice >/dev/null || ! fc-list 2>/dev/null | grep -qi carlito; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			--no-install-recommends libreoffice-calc-nogui fonts-crosextra-carlito >/dev/null; \
+	fi
+
 # rebuilt when the figures' code changes (the load is idempotent: the same files give the same warehouse)
 $(WAREHOUSE)/warehouse.duckdb: $(wildcard config/*.py warehouse/*.py warehouse/kpis/*.py warehouse/kpis/sql/*.sql warehouse/models/*.sql etl/*.py) | $(VENV)/.installed
 	$(PY) -m etl.demo $(DEMO_SOURCES)
@@ -60,7 +68,7 @@ run: install chart-browser demo
 lint: install
 	$(PY) -m ruff check .
 
-test: install node browser lint
+test: install node browser office lint
 	$(PY) -m pytest -q
 
 bench: install

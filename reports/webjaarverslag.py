@@ -31,7 +31,7 @@ from pages import _format as fmt
 from reports import jaarverslag as report
 from reports.workbook import Definition
 from warehouse import jaarverslag as jv
-from warehouse import queries
+from warehouse import notes, queries
 from warehouse.connection import Warehouse
 
 CSS_NAME = "stijl.css"
@@ -75,6 +75,7 @@ class SiteData:
     trends: pd.DataFrame  # the jaarverslag KPI over every year, public: municipality_code, period, breakdown, value
     rates: pd.DataFrame  # the RATE_KPIS, public, for year and previous
     national: dict[str, object]
+    series: dict[str, str]  # school year -> time-series note (warehouse.notes), for every year in the trends
     data_date: object
     made_at: datetime
 
@@ -110,8 +111,10 @@ def site_data(wh: Warehouse, year: str, made_at: datetime | None = None) -> Site
     trends = trends[trends["breakdown"].isin(wanted)]
     periods = [year] + ([previous] if previous else [])
     rates = queries.kpi_values(wh, list(RATE_KPIS), periods, breakdown="", public=True)
-    return SiteData(year, previous, [y for y in years if y <= year], all_areas, tables, trends, rates,
-                    national_values(wh, year), queries.data_date(wh), made_at or datetime.now())
+    shown = [y for y in years if y <= year]
+    series = {period: text for period, text in notes.series_notes(jv.KPI_ID).items() if period in shown}
+    return SiteData(year, previous, shown, all_areas, tables, trends, rates, national_values(wh, year), series,
+                    queries.data_date(wh), made_at or datetime.now())
 
 
 # --- building the site ------------------------------------------------------------------------------------------
@@ -177,7 +180,7 @@ def area_page(wh: Warehouse, data: SiteData, area: Area) -> str:
     if is_region:
         parts.append(_municipalities(data))
     parts += [_explanations(meta.notes()), _trends(data, area), _full_table(data, area),
-              _series_notes(meta.notes()), _definitions(meta.sources)]
+              _series_notes(data.series, meta.notes()), _definitions(meta.sources)]
     footer = (f"Regionaal Bureau Leren West-Brabant · Statistisch jaarverslag leerplicht (art. 25 Leerplichtwet) · "
               f"gegevens van {e(fmt.date_nl(data.data_date) if data.data_date else 'geen datum')} · gemaakt op "
               f"{e(data.made_at.strftime('%d-%m-%Y'))}")
@@ -229,10 +232,13 @@ def _national_cell(data: SiteData, key: str, decimals: int) -> str:
 def _headline(data: SiteData, area: Area) -> str:
     """The headline figures: this school year, the previous one, the region (for a municipality), the nation."""
     is_region = area.code == queries.REGION_CODE
-    heads = [f"{e(area.name)} {e(data.year)}"]
-    heads += [f"{e(area.name)} {e(data.previous)}"] if data.previous else []
-    heads += [] if is_region else [f"{e(report.REGION_NAME)} {e(data.year)}"]
-    heads += [f"Nederland {e(data.year)}"]
+    def head(place: str, year: str) -> str:  # the place and the year each on a line of its own
+        return f"{e(place)} <span class=\"year\">{e(year)}</span>"
+
+    heads = [head(area.name, data.year)]
+    heads += [head(area.name, data.previous)] if data.previous else []
+    heads += [] if is_region else [head(report.REGION_NAME, data.year)]
+    heads += [head("Nederland", data.year)]
     body = []
     for row_id in HEADLINE_ROWS:
         attrs = f"data-kerncijfer=\"{e(row_id)}\""
@@ -311,8 +317,10 @@ def finding(label: str, name: str, points: list[tuple[str, object]]) -> str:
     return text
 
 
-def bar_chart(chart_id: str, title: str, desc: str, points: list[tuple[str, object]]) -> str:
-    """An inline SVG bar chart (role="img", <title> and <desc>); a suppressed year shows its mark, not a bar."""
+def bar_chart(chart_id: str, title: str, desc: str, points: list[tuple[str, object]],
+              marked: frozenset[str] = frozenset()) -> str:
+    """An inline SVG bar chart (role="img", <title> and <desc>); a suppressed year shows its mark, not a bar; a
+    year in `marked` (a time-series note) has an asterisk."""
     width, height, left, top, bottom = 640, 240, 52, 16, 40
     plot_w, plot_h = width - left - 12, height - top - bottom
     numbers = [float(v) for _, v in points if not isinstance(v, str) and not fmt.is_missing(v)]
@@ -328,11 +336,11 @@ def bar_chart(chart_id: str, title: str, desc: str, points: list[tuple[str, obje
     step = plot_w / max(1, len(points))
     for i, (period, value) in enumerate(points):
         x = left + step * i + step * 0.2
-        label = f"{period[2:4]}-{period[7:9]}" if len(period) == 9 else period
+        label = (f"{period[2:4]}-{period[7:9]}" if len(period) == 9 else period) + ("*" if period in marked else "")
         parts.append(f"<text x=\"{x + step * 0.3:.1f}\" y=\"{height - bottom + 16}\" text-anchor=\"middle\">"
                      f"{e(label)}</text>")
         if isinstance(value, str) or fmt.is_missing(value):
-            mark = value if isinstance(value, str) else "–"
+            mark = value if isinstance(value, str) else ""  # not loaded: no bar and no mark
             parts.append(f"<text x=\"{x + step * 0.3:.1f}\" y=\"{top + plot_h - 4}\" text-anchor=\"middle\" "
                          f"class=\"mark\">{e(mark)}</text>")
             continue
@@ -365,17 +373,20 @@ def _trends(data: SiteData, area: Area) -> str:
         chart_id = f"grafiek-{row_id}"
         desc = (f"Staafdiagram van {label.lower()} in {area.name} per schooljaar, {points[0][0]} tot en met "
                 f"{points[-1][0]}. De cijfers staan in de tabel ernaast.")
-        rows = "".join(f"<tr><th scope=\"row\">{e(p)}</th><td data-trend=\"{e(row_id)}\" data-periode=\"{e(p)}\">"
-                       f"{e(value_text(v) or '–')}</td></tr>" for p, v in points)
+        rows = "".join(f"<tr><th scope=\"row\">{e(p)}{' *' if p in data.series else ''}</th>"
+                       f"<td data-trend=\"{e(row_id)}\" data-periode=\"{e(p)}\">"
+                       f"{e(value_text(v) or NO_FIGURE)}</td></tr>"
+                       for p, v in points)
         figures.append(
             f"<figure class=\"trend\" aria-labelledby=\"{chart_id}-k\"><figcaption id=\"{chart_id}-k\">{e(title)}"
-            f"</figcaption><div class=\"trend-body\">{bar_chart(chart_id, title, desc, points)}"
+            f"</figcaption><div class=\"trend-body\">"
+            f"{bar_chart(chart_id, title, desc, points, frozenset(data.series))}"
             f"<table class=\"figures small\"><caption>{e(label)} in {e(area.name)} per schooljaar</caption>"
             f"<thead><tr><th scope=\"col\">Schooljaar</th><th scope=\"col\">Aantal</th></tr></thead>"
             f"<tbody>{rows}</tbody></table></div></figure>")
     return (f"<section aria-labelledby=\"ontwikkeling\"><h2 id=\"ontwikkeling\">Ontwikkeling</h2>\n"
             f"<p>Per schooljaar sinds {e(data.years[0])}; een jaar met kleine aantallen toont het teken van de "
-            f"onderdrukking in plaats van een staaf. Opmerkingen over de vergelijkbaarheid staan onder "
+            f"onderdrukking in plaats van een staaf. Een jaar met * is niet goed vergelijkbaar: zie "
             f"<a href=\"#opmerkingen\">Opmerkingen bij de reeks</a>.</p>\n{''.join(figures)}</section>")
 
 
@@ -415,9 +426,10 @@ def _explanations(found: list[tuple[str, str, str]]) -> str:
             f"Bureau Leren</h2>\n{items}</section>")
 
 
-def _series_notes(found: list[tuple[str, str, str]]) -> str:
-    texts = sorted({(period, text.removeprefix("Reeksnotitie: ")) for _, period, text in found
-                    if text.startswith("Reeksnotitie: ")})
+def _series_notes(series: dict[str, str], found: list[tuple[str, str, str]]) -> str:
+    """The time-series notes of every year in the trends, and those of the report's related KPIs."""
+    texts = sorted(set(series.items()) | {(period, text.removeprefix("Reeksnotitie: ")) for _, period, text in found
+                                          if text.startswith("Reeksnotitie: ")})
     body = ("".join(f"<li><strong>{e(period)}:</strong> {e(text)}</li>" for period, text in texts) if texts
             else "<li>Geen opmerkingen: de jaren zijn goed vergelijkbaar.</li>")
     return (f"<section aria-labelledby=\"opmerkingen\"><h2 id=\"opmerkingen\">Opmerkingen bij de reeks</h2>\n"
@@ -515,7 +527,8 @@ table.figures caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 table.figures th, table.figures td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; vertical-align: top; }
 table.figures thead th { border-bottom: 2px solid var(--ink); text-align: right; vertical-align: bottom; }
 table.figures thead th:first-child { text-align: left; }
-#tabel-kerncijfers thead th { white-space: nowrap; }
+table.figures .year { display: block; white-space: nowrap; }
+#tabel-kerncijfers tbody th, table.full tbody th { min-width: 14rem; }
 table.figures td { text-align: right; white-space: nowrap; }
 table.figures tbody th { text-align: left; font-weight: 400; }
 table.figures tr.block th { background: var(--soft); font-weight: 700; }
@@ -545,6 +558,11 @@ dl dd { margin: 0 0 0 1rem; max-width: 60rem; }
   figure.trend, table.figures tr, .explanation { break-inside: avoid; }
   .scroll { overflow: visible; }
   table.figures th, table.figures td { padding: .15rem .35rem; }
+  #tabel-kerncijfers tbody th, table.full tbody th { min-width: 11rem; }
+  figure.trend { padding: .5rem; margin: .75rem 0; }
+  .trend-body { flex-wrap: nowrap; gap: 1rem; }
+  svg.chart { max-width: 62%; }
+  table.small { font-size: 8pt; }
   a { color: var(--ink); text-decoration: none; }
 }
 """
