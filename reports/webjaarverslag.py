@@ -21,7 +21,7 @@ import re
 import sys
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -78,6 +78,16 @@ class SiteData:
     series: dict[str, str]  # school year -> time-series note (warehouse.notes), for every year in the trends
     data_date: object
     made_at: datetime
+    cells: dict[tuple[str, str, str], object] = field(default_factory=dict)  # (area, row id, field) of `tables`
+    rate_values: dict[tuple[str, str, str], object] = field(default_factory=dict)  # (kpi, area, period) of `rates`
+
+    def __post_init__(self) -> None:  # the frames as look-ups, read once
+        for code, table in self.tables.items():
+            for row in table.to_dict("records"):
+                self.cells.update({(code, row["row_id"], f): v for f, v in row.items() if row["row_id"]})
+        r = self.rates
+        self.rate_values = dict(zip(zip(r["kpi_id"], r["municipality_code"], r["period"], strict=True), r["value"],
+                                    strict=True))
 
 
 def slug(name: str) -> str:
@@ -167,9 +177,9 @@ def value_text(value: object, decimals: int = 0) -> str:
 
 def area_page(wh: Warehouse, data: SiteData, area: Area) -> str:
     is_region = area.code == queries.REGION_CODE
-    scope = report.Scope({} if is_region else {area.code: area.name}, region=is_region, public=True)
-    if is_region:
-        scope = report.Scope({a.code: a.name for a in data.areas[1:]}, region=True, public=True)
+    # the region's notes and explanations, or the municipality's own (as in the workbook of that municipality)
+    scope = (report.Scope({a.code: a.name for a in data.areas[1:]}, region=True, public=True) if is_region
+             else report.Scope({area.code: area.name}, region=False, public=True))
     meta = report.export_meta(wh, data.year, data.previous, scope, data.made_at)
     title = f"{SITE_TITLE}: {area.name}, schooljaar {data.year}"
     parts = [
@@ -200,17 +210,11 @@ def _intro(data: SiteData, suppression: str) -> str:
 
 
 def _row_value(data: SiteData, code: str, row_id: str, field: str) -> object:
-    table = data.tables[code]
-    found = table.loc[table["row_id"] == row_id, field] if field in table else pd.Series(dtype=object)
-    return found.iloc[0] if len(found) else None
+    return data.cells.get((code, row_id, field))
 
 
 def _rate(data: SiteData, code: str, kpi_id: str, period: str | None) -> object:
-    if period is None:
-        return None
-    r = data.rates
-    found = r.loc[(r["kpi_id"] == kpi_id) & (r["municipality_code"] == code) & (r["period"] == period), "value"]
-    return found.iloc[0] if len(found) else None
+    return data.rate_values.get((kpi_id, code, period)) if period else None
 
 
 def _label(row_id: str) -> str:
