@@ -190,8 +190,11 @@ def workbook(wh: Warehouse, year: str, scope: Scope, made_at: datetime | None = 
     previous = previous_year(queries.periods(wh, KIND), year)
     rows = long_rows(wh, year, scope)
     columns = table_columns(year, previous)
-    sheets = [Sheet(name[:31], _indented(area_table(rows, code, year, previous)), columns,
-                    title=sheet_title(year, name, scope.public), place=name) for code, name in scope.areas]
+    sheets = []
+    for code, name in scope.areas:
+        table = _indented(area_table(rows, code, year, previous))
+        sheets.append(Sheet(name[:31], table, columns, title=sheet_title(year, name, scope.public), place=name,
+                            headings=tuple(i for i, row_id in enumerate(table["row_id"]) if not row_id)))
     sheets.append(Sheet("Definities", definitions_table(), DEFINITION_COLUMNS,
                         title=f"Definities van de rijen van het {TITLE.lower()}"))
     explained = municipal_explanations(year, scope)

@@ -36,6 +36,7 @@ class Sheet:
     columns: list[Column]
     title: str = ""  # written above the table when given
     place: str = ""  # the municipality or region the sheet is about, for the printed footer (else the export's)
+    headings: tuple[int, ...] = ()  # positions in `frame` of heading rows (a block's title), written bold
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,8 @@ class _Styles:
         self.book = book
         self.bold = book.add_format({"bold": True, "valign": "top", "text_wrap": True})
         self.header = book.add_format({"bold": True, "valign": "bottom", "text_wrap": True, "bottom": 1})
+        self.header_number = book.add_format({"bold": True, "valign": "bottom", "text_wrap": True, "bottom": 1,
+                                              "align": "right"})  # over a column of numbers
         self.title = book.add_format({"bold": True, "font_size": 14, "valign": "top", "text_wrap": True})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.mark = book.add_format({"valign": "top", "align": "right"})  # "<5", "×" in a column of numbers
@@ -444,15 +447,18 @@ def _write_table(ws, sheet: Sheet, styles: _Styles, meta: ExportMeta | None = No
         else:
             ws.write_string(0, 0, sheet.title, styles.title)
         top = 2
-    for c, (_, header, _) in enumerate(sheet.columns):
-        ws.write_string(top, c, header, styles.header)
+    for c, (_, header, decimals) in enumerate(sheet.columns):
+        ws.write_string(top, c, header, styles.header if decimals is None else styles.header_number)
     fields = [f for f, _, _ in sheet.columns]
-    for r, row in enumerate(sheet.frame[fields].itertuples(index=False), start=top + 1):
+    for i, row in enumerate(sheet.frame[fields].itertuples(index=False)):
+        r = top + 1 + i
         for c, ((_, _, decimals), value) in enumerate(zip(sheet.columns, row, strict=True)):
             if fmt.is_missing(value):
                 continue
             if decimals is not None and not isinstance(value, str):
                 ws.write_number(r, c, rounded(value, decimals), styles.number(decimals))
+            elif i in sheet.headings:
+                ws.write_string(r, c, str(value), styles.bold)
             else:
                 ws.write_string(r, c, str(value), styles.wrap if decimals is None else styles.mark)
     for r, height in enumerate(heights):
