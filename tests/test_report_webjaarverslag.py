@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import shutil
 import time
 import zipfile
 from datetime import datetime
@@ -17,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 from app import create_app
 from reports import cli
@@ -199,7 +201,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.fixture(scope="module")
 def chromium():
-    driver = webdriver.Chrome(options=pytest_setup_options_headless())
+    # Debian's chromedriver from the PATH, never one that selenium would download
+    driver = webdriver.Chrome(options=pytest_setup_options_headless(),
+                              service=Service(executable_path=shutil.which("chromedriver")))
     yield driver
     driver.quit()
 
