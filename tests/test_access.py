@@ -31,6 +31,7 @@ EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES, "verzuim-url.search": FIGU
                       "kostenverdeling-url.search": FIGURE_ROLES, "kostenverdeling-melding.children": FIGURE_ROLES,
                       "kostenverdeling-download.data": FIGURE_ROLES,
                       "jaarverslag-url.search": FIGURE_ROLES, "jaarverslag-download.data": FIGURE_ROLES,
+                      "jaarverslag-download-webzip.data": {"coordinator"},
                       "capaciteit-url.search": FIGURE_ROLES, "capaciteit-gemeenten-download.data": FIGURE_ROLES,
                       "capaciteit-ouderdom-download.data": FIGURE_ROLES,
                       "capaciteit-scholen-download.data": FIGURE_ROLES,
