@@ -116,12 +116,12 @@ def site_data(wh: Warehouse, year: str, made_at: datetime | None = None) -> Site
     scope = report.Scope({a.code: a.name for a in all_areas[1:]}, region=True, public=True)
     rows = report.long_rows(wh, year, scope)
     tables = {a.code: report.area_table(rows, a.code, year, previous) for a in all_areas}
+    shown = [y for y in years if y <= year]  # the trends: every loaded school year up to this one
     wanted = {row.breakdown for section in jv.SECTIONS for row in section.rows if row.id in TREND_ROWS}
-    trends = queries.kpi_values(wh, [jv.KPI_ID], [y for y in years if y <= year], breakdown=None, public=True)
+    trends = queries.kpi_values(wh, [jv.KPI_ID], shown, breakdown=None, public=True)
     trends = trends[trends["breakdown"].isin(wanted)]
     periods = [year] + ([previous] if previous else [])
     rates = queries.kpi_values(wh, list(RATE_KPIS), periods, breakdown="", public=True)
-    shown = [y for y in years if y <= year]
     series = {period: text for period, text in notes.series_notes(jv.KPI_ID).items() if period in shown}
     return SiteData(year, previous, shown, all_areas, tables, trends, rates, national_values(wh, year), series,
                     queries.data_date(wh), made_at or datetime.now())
