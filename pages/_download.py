@@ -23,7 +23,9 @@ from dash import dcc, html
 
 from config.settings import small_number_threshold
 from pages import _format as fmt
+from pages._data import warehouse
 from reports.workbook import Definition, ExportMeta, Sheet, workbook_bytes
+from warehouse import queries
 from warehouse.kpis import KPIS
 from warehouse.queries import REGION_CODE
 from warehouse.spreadsheet import safe_text
@@ -107,9 +109,6 @@ def send_selection(frame: pd.DataFrame, columns: list[Column], name: str, period
 
 def place_name(municipality: str) -> str:
     """The name of the municipality (or the region) a download is about, for its printed footer."""
-    from pages._data import warehouse
-    from warehouse import queries
-
     if municipality == REGION_CODE:
         return "Regio West-Brabant"
     names = queries.municipalities(warehouse())
