@@ -1,7 +1,8 @@
 """`python -m etl load SOURCE_DIR --warehouse DIR [--report FILE] [--quiet]`: a thin CLI over etl.load.
 
 Exit codes: 0 published (rejected rows included), 2 a file or the folder was refused as a whole and
-nothing was published, 3 an invariant check failed and nothing was published.
+nothing was published, 3 an invariant check failed and nothing was published, 4 another load of the same
+warehouse is running (this one did not start), 5 the disk is full (nothing was published).
 """
 
 from __future__ import annotations

@@ -1,20 +1,26 @@
 """One load: read every file of a folder, validate, merge by key into the staged data, rebuild the
 models, check invariants, and publish atomically.
 
-The published `warehouse.duckdb` is never written in place. A load builds a new database file
-next to it (attaching the published one read-only for what earlier loads brought), closes it,
-and `os.replace`s it over the published file. A load that fails or is killed half-way leaves the
-published file byte for byte as it was.
+A published version is never written in place. A load builds a new version folder
+`versions/<load id>/` (database and Parquet facts; attaching the published database read-only for what
+earlier loads brought) and publishes it in one atomic step: a new `current` symlink renamed over the old
+one (warehouse/connection.py describes the layout). A load that fails or is killed at any point leaves
+the published version byte for byte as it was; its leftovers are swept by the next load. Old versions
+are removed once no reader holds them.
+
+Fault points (`_fault`) let tests kill a load or fill its disk at a named step, deterministically.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 import uuid
@@ -36,10 +42,23 @@ from etl.validate import Context, municipality_code, parse
 from warehouse import checks
 from warehouse.build import build_models, carry_forward_figures
 from warehouse.checks import InvariantFailed
-from warehouse.connection import database_path, sql_path
+from warehouse.connection import (
+    CURRENT,
+    DB_FILENAME,
+    FACTS,
+    READERS,
+    VERSIONS,
+    current_version,
+    published_database,
+    remove_unheld_versions,
+    sql_path,
+    version_number,
+)
 
 SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal": "DOUBLE", "bool": "BOOLEAN"}
 META_COLUMNS = {"_seq": "BIGINT", "_file": "VARCHAR", "_line": "INTEGER", "_load_id": "INTEGER"}
+EXIT_BUSY = 4  # another load of this warehouse is running; this one did nothing
+EXIT_WRITE = 5  # the disk is full: nothing published, the published version unchanged
 LOG_NAME = "load_log.jsonl"  # every attempt, also failed ones (the published database cannot hold those)
 
 
@@ -118,7 +137,7 @@ class Loader:
 
     def __init__(self, warehouse_dir: Path, load_date: date) -> None:
         self.dir = warehouse_dir
-        self.published = database_path(warehouse_dir)
+        self.published = published_database(warehouse_dir)
         self.work = duckdb.connect()
         self.has_old = self.published.exists()
         if self.has_old:
@@ -256,6 +275,7 @@ class Loader:
         self.retention_removed = apply_retention(self.work, "nw", keep_from,
                                                  int(settings.get("leeftijden", "doorstroompunt_max")))
         self._write_history(history)
+        _fault("merged")
         build_models(self.work, "nw", self.ctx.load_date)
         carry_forward_figures(self.work, "nw", "old", keep_from)
         check_invariants(self.work, "nw")
@@ -317,40 +337,87 @@ def _log_attempt(warehouse_dir: Path, record: dict) -> None:
         fh.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
 
 
-def _publish(build_path: Path, published: Path, facts_tmp: Path, facts_dir: Path) -> None:
-    """Swap the new database in; the facts folder of the new version is renamed in just before."""
-    if facts_tmp.exists():
-        facts_dir.parent.mkdir(exist_ok=True)
-        if facts_dir.exists():
-            shutil.rmtree(facts_dir)
-        facts_tmp.rename(facts_dir)
-    os.replace(build_path, published)
-    fd = os.open(published.parent, os.O_RDONLY)
+FAULT_ENV = "RBL_TEST_FAULT"  # tests only: "kill:<point>" or "enospc:<point>" (see `_fault`)
+FAULT_POINTS = ("read", "merged", "built", "facts", "switch", "switched", "cleanup")
+
+
+def _fault(point: str) -> None:
+    """A test's fault at a named step of the load: SIGKILL this process, or fail as a full disk would.
+    Without the environment variable (every real load) this does nothing."""
+    wanted = os.environ.get(FAULT_ENV, "")
+    action, _, at = wanted.partition(":")
+    if at != point:
+        return
+    if action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if action == "enospc":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), point)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
-def _export_facts(build_path: Path, facts_tmp: Path) -> None:
+def _new_version(warehouse_dir: Path, load_id: int) -> Path:
+    """`versions/<load id>/` with its readers' lock file; any leftover of a killed load is swept first."""
+    version = warehouse_dir / VERSIONS / str(load_id)
+    shutil.rmtree(version, ignore_errors=True)
+    version.mkdir(parents=True)
+    (version / READERS).touch()
+    return version
+
+
+def _export_facts(version: Path) -> None:
     """Person-level facts also as Parquet (pseudonymised), for analysts working outside DuckDB."""
     from warehouse.build import PARQUET_MODELS
 
-    facts_tmp.mkdir(parents=True)
-    con = duckdb.connect(str(build_path), read_only=True)
+    facts = version / FACTS
+    facts.mkdir()
+    con = duckdb.connect(str(version / DB_FILENAME), read_only=True)
     try:
         for table in PARQUET_MODELS:
-            con.execute(f"COPY {table} TO {sql_path(facts_tmp / (table + '.parquet'))} (FORMAT parquet)")
+            con.execute(f"COPY {table} TO {sql_path(facts / (table + '.parquet'))} (FORMAT parquet)")
     finally:
         con.close()
 
 
-def _clean_old_facts(warehouse_dir: Path, keep: str) -> None:
-    facts = warehouse_dir / "facts"
-    if facts.is_dir():
-        for d in facts.iterdir():
-            if d.name != keep:
-                shutil.rmtree(d, ignore_errors=True)
+def _replace_link(link: Path, target: str) -> None:
+    """Point the symlink `link` at `target` in one atomic rename (a new link, renamed over the old)."""
+    tmp = link.parent / f".{link.name}-{uuid.uuid4().hex}"
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _publish(warehouse_dir: Path, version: Path) -> None:
+    """Publish `version` in one atomic step: `current` is renamed over. Everything before it leaves the old
+    version published; everything after it only tidies up (and is redone by the next load if killed)."""
+    with open(version / DB_FILENAME, "rb") as fh:
+        os.fsync(fh.fileno())
+    for folder in (version / FACTS, version):
+        _fsync_dir(folder)
+    _fault("switch")
+    _replace_link(warehouse_dir / CURRENT, f"{VERSIONS}/{version.name}")
+    _fsync_dir(warehouse_dir)
+    _fault("switched")
+    _compatibility_links(warehouse_dir)
+    _fault("cleanup")
+    remove_unheld_versions(warehouse_dir)
+
+
+def _compatibility_links(warehouse_dir: Path) -> None:
+    """`warehouse.duckdb` and `facts` point through `current`, for tools and a folder published before
+    versions existed (its plain database file and `facts/<n>/` folders are replaced once)."""
+    for name in (DB_FILENAME, FACTS):
+        link, target = warehouse_dir / name, f"{CURRENT}/{name}"
+        if link.is_symlink() and os.readlink(link) == target:
+            continue
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)
+        _replace_link(link, target)
 
 
 def _progress(quiet: bool) -> Callable[[str], None]:
@@ -370,19 +437,45 @@ def run_load(source_dir: Path | str, warehouse_dir: Path | str, report_path: Pat
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return LoadResult(False, 2, f"Er loopt al een lading in {warehouse_dir}; wacht tot die klaar is.")
-        result = _run_locked(source_dir, warehouse_dir, load_date or date.today(), say, t0, started)
+            return LoadResult(False, EXIT_BUSY, f"Er loopt al een lading in {warehouse_dir}; deze lading is niet "
+                              "gestart. Wacht tot de andere lading klaar is en start deze daarna opnieuw.")
+        try:
+            result = _run_locked(source_dir, warehouse_dir, load_date or date.today(), say, t0, started)
+        except OSError as exc:
+            if not _disk_full(exc):
+                raise
+            result = _disk_full_result(warehouse_dir)
+        except duckdb.Error as exc:
+            if not _disk_full(exc):
+                raise
+            result = _disk_full_result(warehouse_dir)
     result.duration_s = time.monotonic() - t0
     if report_path is not None:
         write_report(Path(report_path), result.rejects)
-    _log_attempt(warehouse_dir, {"load_id": result.load_id, "started_at": started, "result": result.exit_code,
-                                 "message": result.message, "files": [f.__dict__ for f in result.files]})
+    try:
+        _log_attempt(warehouse_dir, {"load_id": result.load_id, "started_at": started, "result": result.exit_code,
+                                     "message": result.message, "files": [f.__dict__ for f in result.files]})
+    except OSError as exc:  # a full disk may refuse even this line; the result still says what happened
+        if not _disk_full(exc):
+            raise
     return result
+
+
+def _disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return any(s in str(exc) for s in ("No space left on device", "Disk quota exceeded"))
+
+
+def _disk_full_result(warehouse_dir: Path) -> LoadResult:
+    _sweep_leftovers(warehouse_dir)  # frees what the failed build wrote
+    return LoadResult(False, EXIT_WRITE, f"De schijf van {warehouse_dir} is vol: de lading is gestopt en er is niets "
+                      "gepubliceerd; het warehouse is ongewijzigd. Maak ruimte vrij (een lading heeft ongeveer "
+                      "twee keer de grootte van het warehouse nodig) en laad opnieuw.")
 
 
 def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Callable[[str], None],
                 t0: float, started: datetime) -> LoadResult:
-    build_path = warehouse_dir / f".build-{uuid.uuid4().hex}.duckdb"
     loader: Loader | None = None
     reports: list[FileReport] = []
     rejects: list[tuple[str, int, str, str]] = []
@@ -400,6 +493,7 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
             reports.append(FileReport(path.name, source.name, _checksum(path), raw.rows_read,
                                       rejected=len(file_rejects)))
             rejects.extend(file_rejects)
+            _fault("read")
         if rejects:
             loader.work.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?)", rejects)
         counts = loader.merge_counts()
@@ -407,18 +501,18 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
             fr.loaded, fr.updated = counts.get(fr.name, (0, 0))
         totals = [sum(getattr(f, a) for f in reports) for a in ("read", "loaded", "updated", "rejected")]
         say("modellen en KPI's opbouwen ...")
-        loader.build(build_path, {"started_at": started, "source_dir": source_dir.name, "files": reports,
-                                  "totals": totals, "t0": t0})
+        version = _new_version(warehouse_dir, loader.load_id)
+        loader.build(version / DB_FILENAME, {"started_at": started, "source_dir": source_dir.name, "files": reports,
+                                             "totals": totals, "t0": t0})
         loader.close()
         loader = None
-        facts_tmp = warehouse_dir / f".facts-{uuid.uuid4().hex}"
-        _export_facts(build_path, facts_tmp)
-        version = str(_load_id_of(build_path))
-        _publish(build_path, database_path(warehouse_dir), facts_tmp, warehouse_dir / "facts" / version)
-        _clean_old_facts(warehouse_dir, version)
-        return LoadResult(True, 0, f"Gepubliceerd: lading {version}, {len(reports)} bestanden, "
+        _fault("built")
+        _export_facts(version)
+        _fault("facts")
+        _publish(warehouse_dir, version)
+        return LoadResult(True, 0, f"Gepubliceerd: lading {version.name}, {len(reports)} bestanden, "
                           f"{totals[0]} regels gelezen, {totals[1]} geladen, {totals[2]} bijgewerkt, "
-                          f"{totals[3]} afgekeurd.", int(version), reports, rejects)
+                          f"{totals[3]} afgekeurd.", int(version.name), reports, rejects)
     except FileRefused as exc:
         return LoadResult(False, 2, f"Bestand geweigerd, er is niets gepubliceerd. {exc.path.name}: "
                           f"{exc.problem}. {exc.fix}.", None, reports, rejects)
@@ -431,18 +525,27 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
 
 
 def _sweep_leftovers(warehouse_dir: Path) -> None:
+    """What a failed or killed load left: unpublished version folders (newer than `current`), half-made
+    symlinks, and the build files of loads from before versioned publishing. Runs under the load lock."""
     for leftover in warehouse_dir.glob(".build-*"):
         leftover.unlink(missing_ok=True)
     for tmp in warehouse_dir.glob(".facts-*"):
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _load_id_of(build_path: Path) -> int:
-    con = duckdb.connect(str(build_path), read_only=True)
-    try:
-        return con.execute("SELECT max(load_id) FROM load_history").fetchone()[0]
-    finally:
-        con.close()
+    for link in (*warehouse_dir.glob(f".{CURRENT}-*"), *warehouse_dir.glob(f".{DB_FILENAME}-*"),
+                 *warehouse_dir.glob(f".{FACTS}-*")):
+        if link.is_symlink():
+            link.unlink(missing_ok=True)
+    current = current_version(warehouse_dir)
+    versions = warehouse_dir / VERSIONS
+    if versions.is_dir():
+        now = version_number(current) if current is not None else None
+        for version in versions.iterdir():
+            number = version_number(version)
+            if number is None or now is None or number > now:
+                shutil.rmtree(version, ignore_errors=True)
+    if current is not None:
+        _compatibility_links(warehouse_dir)
+        remove_unheld_versions(warehouse_dir)
 
 
 def write_report(path: Path, rejects: list[tuple[str, int, str, str]]) -> None:

@@ -87,11 +87,12 @@ def test_a_load_killed_half_way_leaves_the_published_warehouse_byte_identical(tm
     before, inode = published.read_bytes(), published.stat().st_ino
     killed = _kill_during_build(write_files(tmp_path / "all", FILES), wh)
     assert killed.returncode == -9
-    assert any(p.name.startswith(".build-") for p in wh.iterdir())  # it really died half-way
+    assert (wh / "versions" / "2").is_dir() and os.readlink(wh / "current") == "versions/1"  # died half-way
     assert published.read_bytes() == before and published.stat().st_ino == inode
     later = load(tmp_path / "all", wh)
     assert later.published
     assert not any(p.name.startswith((".build-", ".facts-")) for p in wh.iterdir())
+    assert sorted(p.name for p in (wh / "versions").iterdir()) == ["2"]  # the killed build's leftover swept
     assert query(wh, "SELECT count(*) FROM stg_verzuimmeldingen") == [(3,)]
 
 
