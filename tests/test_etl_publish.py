@@ -208,3 +208,23 @@ def test_requests_on_a_threaded_server_get_no_error_while_loads_publish(
         server.shutdown()
     assert statuses and set(statuses) == {200}
     assert [p.name for p in (wh / "versions").iterdir()] == ["4"]  # every old version removed once let go
+
+
+def test_a_real_full_disk_fails_cleanly(published_march: Path, tmp_path: Path) -> None:
+    """The same on a real full file system: a tmpfs with room for the published version and half another
+    (needs root to mount; the fault-point test above covers every machine)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    size = sum(p.stat().st_size for p in (published_march / "versions").rglob("*") if p.is_file())
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size * 3 // 2}", "tmpfs",
+                                            str(mount)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (not root)")
+    try:
+        wh = mount / "wh"
+        shutil.copytree(published_march, wh, symlinks=True)
+        result = load(write_files(tmp_path / "all", FILES), wh)
+        assert (result.published, result.exit_code) == (False, EXIT_WRITE), result.message
+        assert state(wh) == ("1", 2, PARQUET_FACTS)
+        assert [p.name for p in (wh / "versions").iterdir()] == ["1"]
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
