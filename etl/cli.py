@@ -15,7 +15,7 @@ from pathlib import Path
 
 from etl.load import LoadResult, run_load
 
-HEADER = ("bestand", "bron", "gelezen", "geladen", "bijgewerkt", "afgekeurd")
+HEADER = ("bestand", "bron", "gelezen", "geladen", "bijgewerkt", "ongewijzigd", "afgekeurd")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def print_table(result: LoadResult, out=sys.stdout) -> None:
-    rows = [HEADER] + [(f.name, f.source, str(f.read), str(f.loaded), str(f.updated), str(f.rejected))
+    rows = [HEADER] + [(f.name, f.source, str(f.read), str(f.loaded), str(f.updated), str(f.unchanged),
+                                 str(f.rejected))
                        for f in result.files]
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
     for row in rows:

@@ -59,6 +59,7 @@ SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal"
 META_COLUMNS = {"_seq": "BIGINT", "_file": "VARCHAR", "_line": "INTEGER", "_load_id": "INTEGER"}
 EXIT_BUSY = 4  # another load of this warehouse is running; this one did nothing
 EXIT_WRITE = 5  # the disk is full: nothing published, the published version unchanged
+WORK_MEMORY = os.environ.get("RBL_LOAD_MEMORY", "1GB")  # DuckDB's share of a load's memory; it spills beyond
 LOG_NAME = "load_log.jsonl"  # every attempt, also failed ones (the published database cannot hold those)
 
 
@@ -71,6 +72,7 @@ class FileReport:
     loaded: int = 0
     updated: int = 0
     rejected: int = 0
+    unchanged: int = 0  # a known key delivered again with the same values
 
 
 @dataclass
@@ -138,7 +140,11 @@ class Loader:
     def __init__(self, warehouse_dir: Path, load_date: date) -> None:
         self.dir = warehouse_dir
         self.published = published_database(warehouse_dir)
-        self.work = duckdb.connect()
+        # DuckDB's memory is capped and it spills to a folder beside the warehouse beyond that, so a load's
+        # memory stays flat whatever the size of the delivery (docs/performance.md)
+        self.work = duckdb.connect(config={
+            "memory_limit": WORK_MEMORY, "temp_directory": str(warehouse_dir / f".tmp-{uuid.uuid4().hex}"),
+            "preserve_insertion_order": False})
         self.has_old = self.published.exists()
         if self.has_old:
             self.work.execute(f"ATTACH {sql_path(self.published)} AS old (READ_ONLY)")
@@ -248,23 +254,48 @@ class Loader:
 
     # --- merging and publishing ---
 
-    def merge_counts(self) -> dict[str, tuple[int, int]]:
-        """Per file: (loaded, updated). A row is an update when its key was published before or
-        came earlier in this load."""
-        counts: dict[str, tuple[int, int]] = {}
+    def merge_counts(self) -> dict[str, tuple[int, int, int]]:
+        """Per file: (loaded, updated, unchanged). A row of a key not published before is loaded (the first
+        of its key in this load) or an update (a later one). A row of a published key is unchanged when the
+        key's row after the merge holds the published values (a delivery again, or an older state that the
+        published one wins against), else an update."""
+        counts: dict[str, tuple[int, int, int]] = {}
         for source in SOURCES:
-            keys = ", ".join(source.key)
-            on = " AND ".join(f"n.{k} IS NOT DISTINCT FROM o.{k}" for k in source.key)
-            old = (f"LEFT JOIN (SELECT DISTINCT {keys}, true AS present FROM old.stg_{source.name}) o ON {on}"
-                   if self.has_old else "LEFT JOIN (SELECT true AS present WHERE false) o ON true")
+            key = ", ".join(source.key)
+            values = f"hash({', '.join(stored_columns(source))})"
+            on = " AND ".join(f"n.{k} IS NOT DISTINCT FROM {{t}}.{k}" for k in source.key)
+            has_old = self.has_old and self._old_has(f"stg_{source.name}")
+            comparable = has_old and self._old_columns(f"stg_{source.name}") == set(stored_columns(source))
+            if comparable:
+                order = f"({source.order_by}) DESC NULLS LAST, " if source.order_by else ""
+                union = f"SELECT * FROM old.stg_{source.name} UNION ALL BY NAME SELECT * FROM new_{source.name}"
+                joins = f"""
+                    LEFT JOIN (SELECT DISTINCT ON ({key}) {key}, {values} AS h FROM old.stg_{source.name}) o
+                        ON {on.format(t='o')}
+                    LEFT JOIN (SELECT {key}, h FROM (SELECT {key}, {values} AS h, row_number() OVER (
+                        PARTITION BY {key} ORDER BY {order}_seq DESC) AS r FROM ({union})) WHERE r = 1) w
+                        ON {on.format(t='w')}"""
+                present, same = "o.h IS NOT NULL", "w.h = o.h"
+            elif has_old:
+                joins = f"LEFT JOIN (SELECT DISTINCT {key}, true AS h FROM old.stg_{source.name}) o " \
+                        f"ON {on.format(t='o')}"
+                present, same = "o.h IS NOT NULL", "false"
+            else:
+                joins, present, same = "", "false", "false"
             rows = self.work.execute(f"""
-                SELECT n._file, count(*) FILTER (WHERE o.present OR n.earlier), count(*)
-                FROM (SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY _seq) > 1 AS earlier
-                      FROM new_{source.name}) n {old}
+                SELECT n._file, count(*) FILTER (WHERE NOT ({present}) AND NOT n.earlier),
+                       count(*) FILTER (WHERE {present} AND {same}), count(*)
+                FROM (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY _seq) > 1 AS earlier
+                      FROM new_{source.name}) n {joins}
                 GROUP BY n._file""").fetchall()
-            for name, updated, total in rows:
-                counts[name] = (total - updated, updated)
+            for name, loaded, unchanged, total in rows:
+                counts[name] = (loaded, total - loaded - unchanged, unchanged)
         return counts
+
+    def _old_columns(self, table: str) -> set[str]:
+        return {r[0] for r in self.work.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'old' AND table_name = ? "
+            "AND column_name NOT LIKE '\\_%' ESCAPE '\\'", [table]).fetchall()}
 
     def build(self, build_path: Path, history: dict) -> None:
         self.work.execute(f"ATTACH {sql_path(build_path)} AS nw")
@@ -275,6 +306,7 @@ class Loader:
         self.retention_removed = apply_retention(self.work, "nw", keep_from,
                                                  int(settings.get("leeftijden", "doorstroompunt_max")))
         self._write_history(history)
+        self._write_fingerprint(history["fingerprint"])
         _fault("merged")
         build_models(self.work, "nw", self.ctx.load_date)
         carry_forward_figures(self.work, "nw", "old", keep_from)
@@ -299,24 +331,51 @@ class Loader:
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' AND table_name = ?", [table]
         ).fetchone()[0])
 
+    def unchanged_since_publish(self, fingerprint: str) -> bool:
+        """True when the published version was built by the same code, settings and load date from the same
+        rows: this load only delivered rows again as they were (or rejected ones)."""
+        if not (self.has_old and self._old_has("load_build")):
+            return False
+        return self.work.execute("SELECT any_value(fingerprint) FROM old.load_build").fetchone()[0] == fingerprint
+
+    def reuse(self, build_path: Path, history: dict) -> None:
+        """The published version again, with this load in its history: nothing to merge, model or compute
+        (incremental publishing: docs/performance.md)."""
+        shutil.copyfile(self.published, build_path)
+        self.work.execute(f"ATTACH {sql_path(build_path)} AS nw")
+        for table in ("load_history", "load_files"):  # a version from before this column
+            self.work.execute(f"ALTER TABLE nw.{table} ADD COLUMN IF NOT EXISTS rows_unchanged BIGINT")
+        self._append_history(history)
+        self.work.execute("CHECKPOINT nw")
+        self.work.execute("DETACH nw")
+
+    def _write_fingerprint(self, fingerprint: str) -> None:
+        self.work.execute("CREATE TABLE nw.load_build AS SELECT ? AS fingerprint", [fingerprint])
+
     def _write_history(self, history: dict) -> None:
         w = self.work
         w.execute("""CREATE TABLE nw.load_history (load_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP,
             load_date DATE, source_dir VARCHAR, files INTEGER, rows_read BIGINT, rows_loaded BIGINT,
-            rows_updated BIGINT, rows_rejected BIGINT, duration_s DOUBLE, result VARCHAR)""")
+            rows_updated BIGINT, rows_rejected BIGINT, duration_s DOUBLE, result VARCHAR, rows_unchanged BIGINT)""")
         w.execute("""CREATE TABLE nw.load_files (load_id INTEGER, file VARCHAR, source VARCHAR, checksum VARCHAR,
-            rows_read BIGINT, rows_loaded BIGINT, rows_updated BIGINT, rows_rejected BIGINT)""")
+            rows_read BIGINT, rows_loaded BIGINT, rows_updated BIGINT, rows_rejected BIGINT, rows_unchanged BIGINT)""")
         w.execute("CREATE TABLE nw.load_rejects (load_id INTEGER, file VARCHAR, line INTEGER, source VARCHAR, "
                   "reason VARCHAR)")
         if self.has_old:
             for t in ("load_history", "load_files", "load_rejects"):
-                w.execute(f"INSERT INTO nw.{t} SELECT * FROM old.{t}")
-        w.execute("INSERT INTO nw.load_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'gepubliceerd')",
+                w.execute(f"INSERT INTO nw.{t} BY NAME SELECT * FROM old.{t}")  # older ones lack rows_unchanged
+        self._append_history(history)
+
+    def _append_history(self, history: dict) -> None:
+        w = self.work
+        w.execute("INSERT INTO nw.load_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'gepubliceerd', ?)",
                   [self.load_id, history["started_at"], datetime.now(), self.ctx.load_date, history["source_dir"],
-                   len(history["files"]), *history["totals"], time.monotonic() - history["t0"]])
+                   len(history["files"]), *history["totals"][:4], time.monotonic() - history["t0"],
+                   history["totals"][4]])
         for fr in history["files"]:
-            w.execute("INSERT INTO nw.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      [self.load_id, fr.name, fr.source, fr.checksum, fr.read, fr.loaded, fr.updated, fr.rejected])
+            w.execute("INSERT INTO nw.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      [self.load_id, fr.name, fr.source, fr.checksum, fr.read, fr.loaded, fr.updated, fr.rejected,
+                       fr.unchanged])
         w.execute(f"INSERT INTO nw.load_rejects SELECT {self.load_id}, file, line, source, reason FROM rejects")
 
     def close(self) -> None:
@@ -329,7 +388,8 @@ def check_invariants(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
 
 
 def _checksum(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()[:16]
 
 
 def _log_attempt(warehouse_dir: Path, record: dict) -> None:
@@ -383,6 +443,33 @@ def _export_facts(version: Path) -> None:
             con.execute(f"COPY {table} TO {sql_path(facts / (table + '.parquet'))} (FORMAT parquet)")
     finally:
         con.close()
+
+
+def _link_facts(previous: Path, version: Path) -> None:
+    """The previous version's Parquet facts, unchanged: hard links (a copy where links cannot be made)."""
+    (version / FACTS).mkdir()
+    for parquet in sorted((previous / FACTS).glob("*.parquet")):
+        try:
+            os.link(parquet, version / FACTS / parquet.name)
+        except OSError:
+            shutil.copyfile(parquet, version / FACTS / parquet.name)
+
+
+def build_fingerprint(load_date: date) -> str:
+    """What a published version's figures depend on besides its rows: the load date, the code that validates,
+    models and computes (etl/, warehouse/), the settings and DuckDB's version. Equal fingerprints and no
+    changed row mean equal figures."""
+    from config.settings import DEFAULT_FILE
+
+    project = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(f"{load_date.isoformat()}|{duckdb.__version__}".encode())
+    settings = Path(os.environ.get("RBL_SETTINGS") or DEFAULT_FILE)
+    code = sorted(p for folder in ("etl", "warehouse", "config") for p in (project / folder).rglob("*")
+                  if p.is_file() and p.suffix in (".py", ".sql", ".csv", ".toml") and "demo" not in p.parts)
+    for path in [*code, settings]:
+        digest.update(str(path.relative_to(project) if path.is_relative_to(project) else path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
 
 
 def _replace_link(link: Path, target: str) -> None:
@@ -485,34 +572,47 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
         for note in notes:
             say(note)
         loader = Loader(warehouse_dir, load_date)
+        pseudonymiser = Pseudonymiser()  # one per load: a person number is hashed once, whatever file it is in
         for index, (path, source, implied) in enumerate(files):
             say(f"[{index + 1}/{len(files)}] {path.name} ({source.name}) ...")
-            raw = read_file(path, source, implied, Pseudonymiser())
-            file_rejects = loader.add_file(raw, index)
-            check_rejects(path, len(file_rejects))
-            reports.append(FileReport(path.name, source.name, _checksum(path), raw.rows_read,
-                                      rejected=len(file_rejects)))
-            rejects.extend(file_rejects)
+            report = FileReport(path.name, source.name, _checksum(path))
+            for batch in read_file(path, source, implied, pseudonymiser):
+                file_rejects = loader.add_file(batch, index)
+                report.read += batch.rows_read
+                report.rejected += len(file_rejects)
+                rejects.extend(file_rejects)
+            check_rejects(path, report.rejected)
+            reports.append(report)
             _fault("read")
         if rejects:
             loader.work.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?)", rejects)
         counts = loader.merge_counts()
         for fr in reports:
-            fr.loaded, fr.updated = counts.get(fr.name, (0, 0))
-        totals = [sum(getattr(f, a) for f in reports) for a in ("read", "loaded", "updated", "rejected")]
-        say("modellen en KPI's opbouwen ...")
+            fr.loaded, fr.updated, fr.unchanged = counts.get(fr.name, (0, 0, 0))
+        totals = [sum(getattr(f, a) for f in reports) for a in ("read", "loaded", "updated", "rejected", "unchanged")]
         version = _new_version(warehouse_dir, loader.load_id)
-        loader.build(version / DB_FILENAME, {"started_at": started, "source_dir": source_dir.name, "files": reports,
-                                             "totals": totals, "t0": t0})
-        loader.close()
-        loader = None
-        _fault("built")
-        _export_facts(version)
+        history = {"started_at": started, "source_dir": source_dir.name, "files": reports, "totals": totals,
+                   "t0": t0, "fingerprint": build_fingerprint(load_date)}
+        previous = loader.published.parent
+        if totals[1] == totals[2] == 0 and loader.unchanged_since_publish(history["fingerprint"]):
+            say("niets veranderd: de gepubliceerde cijfers blijven, alleen de laadhistorie groeit ...")
+            loader.reuse(version / DB_FILENAME, history)
+            loader.close()
+            loader = None
+            _fault("built")
+            _link_facts(previous, version)
+        else:
+            say("modellen en KPI's opbouwen ...")
+            loader.build(version / DB_FILENAME, history)
+            loader.close()
+            loader = None
+            _fault("built")
+            _export_facts(version)
         _fault("facts")
         _publish(warehouse_dir, version)
         return LoadResult(True, 0, f"Gepubliceerd: lading {version.name}, {len(reports)} bestanden, "
                           f"{totals[0]} regels gelezen, {totals[1]} geladen, {totals[2]} bijgewerkt, "
-                          f"{totals[3]} afgekeurd.", int(version.name), reports, rejects)
+                          f"{totals[4]} ongewijzigd, {totals[3]} afgekeurd.", int(version.name), reports, rejects)
     except FileRefused as exc:
         return LoadResult(False, 2, f"Bestand geweigerd, er is niets gepubliceerd. {exc.path.name}: "
                           f"{exc.problem}. {exc.fix}.", None, reports, rejects)
@@ -529,6 +629,8 @@ def _sweep_leftovers(warehouse_dir: Path) -> None:
     symlinks, and the build files of loads from before versioned publishing. Runs under the load lock."""
     for leftover in warehouse_dir.glob(".build-*"):
         leftover.unlink(missing_ok=True)
+    for tmp in warehouse_dir.glob(".tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
     for tmp in warehouse_dir.glob(".facts-*"):
         shutil.rmtree(tmp, ignore_errors=True)
     for link in (*warehouse_dir.glob(f".{CURRENT}-*"), *warehouse_dir.glob(f".{DB_FILENAME}-*"),

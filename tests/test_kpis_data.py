@@ -56,7 +56,8 @@ LOAD_1 = {
         ("Z2", P[11], "absoluut_verzuim", "01-08-2025", "01-07-2025", BREDA),  # einde_voor_begin
     ]),
 }
-# Load 2: 5 rows read, 2 loaded (X7, Z2), 2 updated (X1, Z1), 1 rejected (X8).
+# Load 2: 5 rows read, 2 loaded (X7, Z2), 1 updated (X1), 1 unchanged (Z1, delivered again as it was),
+# 1 rejected (X8).
 LOAD_2 = {
     "verzuimmeldingen_2025-11.csv": csv(HEADER, [
         ("X1", P[1], "06HO", "00", "01-10-2025", "V3", BREDA, "G", "05-11-2025 09:00"),  # now closed
@@ -89,7 +90,7 @@ def test_laadhistorie(wh: KpiWarehouse) -> None:
         (REGIO, "lading=1"): (16, None, None), (REGIO, "lading=1;maat=geladen"): (12, None, None),
         (REGIO, "lading=1;maat=bijgewerkt"): (0, None, None), (REGIO, "lading=1;maat=afgekeurd"): (4, None, None),
         (REGIO, "lading=2"): (5, None, None), (REGIO, "lading=2;maat=geladen"): (2, None, None),
-        (REGIO, "lading=2;maat=bijgewerkt"): (2, None, None), (REGIO, "lading=2;maat=afgekeurd"): (1, None, None),
+        (REGIO, "lading=2;maat=bijgewerkt"): (1, None, None), (REGIO, "lading=2;maat=afgekeurd"): (1, None, None),
     }, complete_for=(REGIO, BREDA, ALTENA, ETTEN_LEUR))
 
 
