@@ -58,8 +58,8 @@ from warehouse.connection import (
 SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal": "DOUBLE", "bool": "BOOLEAN"}
 META_COLUMNS = {"_seq": "BIGINT", "_file": "VARCHAR", "_line": "INTEGER", "_load_id": "INTEGER"}
 EXIT_BUSY = 4  # another load of this warehouse is running; this one did nothing
-EXIT_WRITE = 5  # the disk is full: nothing published, the published version unchanged
-WORK_MEMORY = os.environ.get("RBL_LOAD_MEMORY", "1GB")  # DuckDB's share of a load's memory; it spills beyond
+EXIT_WRITE = 5  # the disk is full (or memory ran out): nothing published, the published version unchanged
+WORK_MEMORY = os.environ.get("RBL_LOAD_MEMORY", "3GB")  # DuckDB's share of a load's memory; it spills beyond
 LOG_NAME = "load_log.jsonl"  # every attempt, also failed ones (the published database cannot hold those)
 
 
@@ -140,10 +140,13 @@ class Loader:
     def __init__(self, warehouse_dir: Path, load_date: date) -> None:
         self.dir = warehouse_dir
         self.published = published_database(warehouse_dir)
-        # DuckDB's memory is capped and it spills to a folder beside the warehouse beyond that, so a load's
-        # memory stays flat whatever the size of the delivery (docs/performance.md)
-        self.work = duckdb.connect(config={
-            "memory_limit": WORK_MEMORY, "temp_directory": str(warehouse_dir / f".tmp-{uuid.uuid4().hex}"),
+        # The work database lives on disk beside the warehouse and DuckDB's memory is capped, so it evicts
+        # and spills instead of growing: a load's memory stays flat whatever the size of the delivery
+        # (docs/performance.md). The file is named so that its catalog is `memory`, as an in-memory one's.
+        self.work_dir = warehouse_dir / f".work-{uuid.uuid4().hex}"
+        self.work_dir.mkdir()
+        self.work = duckdb.connect(str(self.work_dir / "memory.duckdb"), config={
+            "memory_limit": WORK_MEMORY, "temp_directory": str(self.work_dir / "spill"),
             "preserve_insertion_order": False})
         self.has_old = self.published.exists()
         if self.has_old:
@@ -380,6 +383,7 @@ class Loader:
 
     def close(self) -> None:
         self.work.close()
+        shutil.rmtree(self.work_dir, ignore_errors=True)
 
 
 def check_invariants(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
@@ -532,6 +536,11 @@ def run_load(source_dir: Path | str, warehouse_dir: Path | str, report_path: Pat
             if not _disk_full(exc):
                 raise
             result = _disk_full_result(warehouse_dir)
+        except duckdb.OutOfMemoryException:
+            _sweep_leftovers(warehouse_dir)
+            result = LoadResult(False, EXIT_WRITE, f"Te weinig geheugen voor deze lading (grens {WORK_MEMORY}): er is "
+                                "niets gepubliceerd; het warehouse is ongewijzigd. Zet RBL_LOAD_MEMORY hoger (bijv. "
+                                "RBL_LOAD_MEMORY=8GB) en laad opnieuw.")
         except duckdb.Error as exc:
             if not _disk_full(exc):
                 raise
@@ -629,7 +638,7 @@ def _sweep_leftovers(warehouse_dir: Path) -> None:
     symlinks, and the build files of loads from before versioned publishing. Runs under the load lock."""
     for leftover in warehouse_dir.glob(".build-*"):
         leftover.unlink(missing_ok=True)
-    for tmp in warehouse_dir.glob(".tmp-*"):
+    for tmp in warehouse_dir.glob(".work-*"):
         shutil.rmtree(tmp, ignore_errors=True)
     for tmp in warehouse_dir.glob(".facts-*"):
         shutil.rmtree(tmp, ignore_errors=True)
