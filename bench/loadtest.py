@@ -56,10 +56,11 @@ def run_load_test(wh: Path, src: Path, env: dict[str, str]) -> dict[str, float]:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                requests.get(f"{base}/login", timeout=5)
+                requests.get(f"{base}/login", timeout=30)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not up yet: workers still importing the app
                 time.sleep(0.5)
+        publish = None
         times: list[float] = []
         statuses: list[int] = []
         stop = threading.Event()
@@ -92,7 +93,7 @@ def run_load_test(wh: Path, src: Path, env: dict[str, str]) -> dict[str, float]:
         server.wait(timeout=30)
     return {"loadtest_requests": len(statuses), "loadtest_errors": sum(s != 200 for s in statuses),
             "loadtest_p95_ms": p95(times) if times else float("nan"),
-            "loadtest_publish_exit": float(publish.returncode)}
+            "loadtest_publish_exit": float(publish.returncode if publish is not None else -1)}
 
 
 if __name__ == "__main__":  # python -m bench.loadtest WAREHOUSE SOURCES
