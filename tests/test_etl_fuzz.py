@@ -64,6 +64,7 @@ def check_file(tmp_path: Path, name: str, data: bytes) -> None:
     path = tmp_path / name
     path.write_bytes(data)
     source, implied = source_for_filename(name)
+    (tmp_path / "wh").mkdir(exist_ok=True)
     loader = Loader(tmp_path / "wh", date(2025, 11, 15))
     try:
         read, rejected = 0, []
