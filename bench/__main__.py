@@ -31,7 +31,7 @@ LOAD_DATE = "2025-11-15"
 TARGETS = {
     "load_s": ("floor×3", "s", "whole load of the demo folder"),
     "load_peak_mib": (1536, "MiB", "peak memory of the load"),
-    "reload_s": ("floor×3", "s", "the same folder again (nothing changed)"),
+    "reload_s": ("floor×3", "s", "the same folder again"),
     "incremental_s": (5, "s", "the newest absence file again onto the loaded warehouse"),
     "kpis_cli_s": (10, "s", "`python -m warehouse kpis` for one school year"),
     "page_p95_ms": (50, "ms", "slowest page's router callback, p95 server time"),
