@@ -20,6 +20,7 @@ because a DuckDB connection cannot be shared between threads.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -205,7 +206,8 @@ class Warehouse:
         if version.retired and version.users == 0 and not version.escaped:
             version.close()
             self._open.remove(version)
-            remove_unheld_versions(self.dir)
+            with contextlib.suppress(OSError):  # a reader without write access: the next load removes it
+                remove_unheld_versions(self.dir)
 
     def _release(self, version: _Version) -> None:
         with self._lock:
