@@ -12,6 +12,7 @@ RBL_HOST, RBL_PORT, RBL_WORKERS and RBL_THREADS override the defaults. The same 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from flask import Flask, has_request_context
 from access.web import current_viewer, guard_page_layouts, install, logout_form
 from pages._components import LOCATION_ID
 from pages._data import WAREHOUSE_KEY
-from warehouse.connection import Warehouse
+from warehouse.connection import Warehouse, WarehouseMissing
 
 PROJECT = Path(__file__).resolve().parent
 DEFAULT_WAREHOUSE = PROJECT / "data" / "warehouse"
@@ -44,11 +45,26 @@ def create_app(warehouse_dir: str | Path | None = None) -> dash.Dash:
     _claim_page_callbacks(app)
     guard_page_layouts()
     folder = warehouse_dir or os.environ.get("RBL_WAREHOUSE") or DEFAULT_WAREHOUSE
-    app.server.config[WAREHOUSE_KEY] = Warehouse(folder)
+    warehouse = app.server.config[WAREHOUSE_KEY] = Warehouse(folder)
+    _pin_warehouse_per_request(app.server, warehouse)
     # The shell holds no data: the navbar shows the pages of the viewer's role; pages draw the figures.
     app.layout = _shell
     install(app, secure_cookies=os.environ.get("RBL_INSECURE_COOKIES") != "1")
     return app
+
+
+def _pin_warehouse_per_request(server: Flask, warehouse: Warehouse) -> None:
+    """Every request reads the version published when it started, also when a load publishes half-way
+    (warehouse/connection.py); the version's connection stays open until its last request ends."""
+
+    @server.before_request
+    def _pin() -> None:
+        with contextlib.suppress(WarehouseMissing):  # pages say so themselves
+            warehouse.pin()
+
+    @server.teardown_request
+    def _unpin(_exc: BaseException | None) -> None:
+        warehouse.unpin()
 
 
 def _shell() -> html.Div:

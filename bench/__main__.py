@@ -1,10 +1,13 @@
-"""`python -m bench [--scale F]`: time and measure the demo pipeline against its targets.
+"""`python -m bench [--scale F] [--no-load-test]`: measure the demo pipeline against its targets (issue #12).
 
-Measures, on the seeded demo at the given scale: generating the files, loading them (wall time and the
-load process's peak memory), loading the same folder again, `python -m warehouse kpis` for one school
-year, and the server time of every page for the coordinator and the portfolio holder (Dash's router
-callback, each page's slowest callback; median of 20 requests). Prints a table, writes
-bench/results/bench-<scale>.json, and exits 1 when a target is missed.
+Measures, on the seeded demo at the given scale, each in its own process (wall time and peak memory):
+the floor (DuckDB's own `read_csv` -> Parquet on the same CSV files), generating the files, the whole
+load, the same folder again, one delivery of the newest absence file onto the loaded warehouse (the
+incremental load), `python -m warehouse kpis` for one school year; the server time of every page for the
+coordinator and the portfolio holder (Dash's router callback, p95 of 20 requests); and a load test: 20
+simulated users on gunicorn over loopback for 60 s walking pages, with a publish in the middle.
+Prints a table, writes bench/results/bench-<scale>.json and docs/performance.md (scale 1) or
+docs/performance-national.md (other scales), and exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -12,18 +15,29 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Targets at scale 1 (the demo region, ten school years) on 2 cores; they scale linearly with --scale.
-TARGETS = {"generate_s": 90, "load_s": 120, "reload_s": 120, "load_peak_mib": 3072, "kpis_cli_s": 10,
-           "overview_ms": 500, "slowest_page_ms": 1500}
-
+LOAD_DATE = "2025-11-15"
+# (target, unit, what); "floor×3" targets are three times the floor measured in the same run
+TARGETS = {
+    "load_s": ("floor×3", "s", "whole load of the demo folder"),
+    "load_peak_mib": (1536, "MiB", "peak memory of the load"),
+    "reload_s": ("floor×3", "s", "the same folder again"),
+    "incremental_s": (5, "s", "the newest absence file again onto the loaded warehouse"),
+    "kpis_cli_s": (10, "s", "`python -m warehouse kpis` for one school year"),
+    "page_p95_ms": (50, "ms", "slowest page's router callback, p95 server time"),
+    "loadtest_errors": (0, "", "load test: responses other than 200"),
+    "loadtest_p95_ms": (500, "ms", "load test: p95 response time"),
+}
 
 PEAK = ("import resource, runpy, sys\nmodule = sys.argv.pop(1)\ntry:\n    runpy.run_module(module, "
         "run_name='__main__', alter_sys=True)\nfinally:\n    print('peak', resource.getrusage("
@@ -57,21 +71,28 @@ def _client(app, role: str):
     return client
 
 
-def _page_ms(client, path: str, search: str = "") -> float:
-    """Median server time of one page build (Dash's router callback, a page's slowest callback) over 20 calls."""
-    body = {"output": ".._pages_content.children..._pages_store.data..",
+def router_body(path: str, search: str = "") -> dict:
+    return {"output": ".._pages_content.children..._pages_store.data..",
             "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
             "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
                        {"id": "_pages_location", "property": "search", "value": search}],
             "changedPropIds": ["_pages_location.pathname"], "state": []}
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+
+
+def _page_ms(client, path: str) -> float:
+    """p95 server time of one page build (Dash's router callback) over 20 calls."""
     times = []
     for _ in range(20):
         t0 = time.perf_counter()
-        status = client.post("/_dash-update-component", json=body).status_code
+        status = client.post("/_dash-update-component", json=router_body(path)).status_code
         times.append((time.perf_counter() - t0) * 1000)
         if status != 200:
-            raise SystemExit(f"{path}{search}: HTTP {status}")
-    return statistics.median(times)
+            raise SystemExit(f"{path}: HTTP {status}")
+    return p95(times)
 
 
 def _pages_ms(warehouse: Path) -> dict[str, float]:
@@ -90,9 +111,18 @@ def _pages_ms(warehouse: Path) -> dict[str, float]:
     return out
 
 
+def newest_absence_file(src: Path, to: Path) -> Path:
+    """The incremental case of issue #12: the newest absence file delivered again, on its own."""
+    newest = sorted(p for p in src.iterdir() if p.name.lower().startswith("verzuimmeldingen"))[-1]
+    to.mkdir()
+    shutil.copy(newest, to / newest.name)
+    return to
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--no-load-test", action="store_true", help="skip the 60 s load test")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -102,30 +132,87 @@ def main(argv: list[str] | None = None) -> int:
         src, wh = tmp_path / "src", tmp_path / "wh"
         result: dict[str, float] = {"scale": args.scale}
         result["generate_s"], _ = _run("etl.demo", [str(src), "--scale", str(args.scale)], env)
-        load = ["load", str(src), "--warehouse", str(wh), "--quiet", "--load-date", "2025-11-15"]
+        result["floor_s"], result["floor_peak_mib"] = _run("bench.floor", [str(src), str(tmp_path / "floor")], env)
+        load = ["load", str(src), "--warehouse", str(wh), "--quiet", "--load-date", LOAD_DATE]
         result["load_s"], result["load_peak_mib"] = _run("etl", load, env)
         result["reload_s"], _ = _run("etl", load, env)
+        month = newest_absence_file(src, tmp_path / "month")
+        result["incremental_s"], result["incremental_peak_mib"] = _run(
+            "etl", ["load", str(month), "--warehouse", str(wh), "--quiet", "--load-date", LOAD_DATE], env)
         result["kpis_cli_s"], _ = _run("warehouse", ["kpis", "--warehouse", str(wh), "--period", "2023-2024"], env)
         pages = _pages_ms(wh)
-        result["overview_ms"] = pages["page / coordinator"]
         result.update(pages)
-        result["slowest_page_ms"] = max(pages.values())
-        result["warehouse_mib"] = sum(p.stat().st_size for p in wh.rglob("*") if p.is_file()) / 2**20
-    missed = []
-    print(f"benchmark at scale {args.scale}")
-    for key, value in result.items():
-        if key == "scale":
-            continue
-        target = TARGETS.get(key)
-        limit = target * max(args.scale, 1.0) if target is not None else None
-        ok = limit is None or value <= limit
-        missed += [] if ok else [key]
-        print(f"  {key:<40} {value:>10.1f}   {'target <= ' + format(limit, '.0f') if limit else '':<18} "
-              f"{'' if ok else 'MISSED'}")
+        result["page_p95_ms"] = max(pages.values())
+        if not args.no_load_test:
+            from bench.loadtest import run_load_test
+
+            result.update(run_load_test(wh, src, env))
+        result["warehouse_mib"] = sum(p.stat().st_size for p in (wh / "versions").rglob("*") if p.is_file()) / 2**20
+    rows, missed = _judge(result)
+    for name, value, target, ok in rows:
+        print(f"  {name:<42} {value:>10.1f}   {target:<14} {'' if ok else 'MISSED'}")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"bench-{args.scale:g}.json").write_text(json.dumps(result, indent=2))
+    doc = ROOT / "docs" / ("performance.md" if args.scale == 1 else f"performance-scale-{args.scale:g}.md")
+    doc.write_text(_report(result, rows))
+    print(f"written: {doc.relative_to(ROOT)}")
     return 1 if missed else 0
+
+
+def _judge(result: dict[str, float]) -> tuple[list[tuple[str, float, str, bool]], list[str]]:
+    rows, missed = [], []
+    per_scale = max(result["scale"], 1.0)
+    for key, value in result.items():
+        if key == "scale":
+            continue
+        target = TARGETS.get(key, (None, "", ""))[0]
+        if target == "floor×3":
+            limit, text = 3 * result["floor_s"], f"<= {3 * result['floor_s']:.1f} (3× floor)"
+        elif key == "page_p95_ms" and target is not None:
+            limit = 50 if result["scale"] <= 1 else 150
+            text = f"<= {limit}"
+        elif target is not None and key in ("kpis_cli_s",):
+            limit, text = target * per_scale, f"<= {target * per_scale:g}"
+        elif target is not None:
+            limit, text = target, f"<= {target}"
+        else:
+            limit, text = None, ""
+        ok = limit is None or value <= limit
+        missed += [] if ok else [key]
+        rows.append((key, value, text, ok))
+    return rows, missed
+
+
+def _report(result: dict[str, float], rows: list[tuple[str, float, str, bool]]) -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))) / 2**20
+    load = os.getloadavg()
+    lines = [
+        "# Performance (generated by `make bench`; do not edit by hand)",
+        "",
+        f"Measured {datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} × {cpu}, {mem:.0f} GiB, Python "
+        f"{platform.python_version()}, demo scale {result['scale']:g}, load date {LOAD_DATE}. Load average at the "
+        f"end of the run: {load[0]:.1f} (other work on the machine makes wall times longer; the floor is measured "
+        "in the same run, so the ratio to it is the fair figure).",
+        "",
+        f"The floor: DuckDB's own `read_csv` -> Parquet on the same CSV files: **{result['floor_s']:.1f} s**, "
+        f"{result['floor_peak_mib']:.0f} MiB peak.",
+        "",
+        "| figure | measured | target | met |",
+        "|---|---:|---|---|",
+    ]
+    for key, value, text, ok in rows:
+        what = TARGETS.get(key, (None, "", key))[2] or key
+        lines.append(f"| {what} (`{key}`) | {value:,.1f} | {text} | {'yes' if ok else '**no**' if text else ''} |")
+    lines += ["", "How each figure is measured: `bench/__main__.py` (docstring); what limits the unmet ones and the "
+              "design choices behind the met ones: [docs/operations.md](operations.md) and the notes below.", ""]
+    notes = ROOT / "bench" / "NOTES.md"
+    if notes.exists():
+        lines.append(notes.read_text())
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

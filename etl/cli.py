@@ -1,7 +1,8 @@
 """`python -m etl load SOURCE_DIR --warehouse DIR [--report FILE] [--quiet]`: a thin CLI over etl.load.
 
 Exit codes: 0 published (rejected rows included), 2 a file or the folder was refused as a whole and
-nothing was published, 3 an invariant check failed and nothing was published.
+nothing was published, 3 an invariant check failed and nothing was published, 4 another load of the same
+warehouse is running (this one did not start), 5 the disk is full (nothing was published).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from etl.load import LoadResult, run_load
 
-HEADER = ("bestand", "bron", "gelezen", "geladen", "bijgewerkt", "afgekeurd")
+HEADER = ("bestand", "bron", "gelezen", "geladen", "bijgewerkt", "ongewijzigd", "afgekeurd")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def print_table(result: LoadResult, out=sys.stdout) -> None:
-    rows = [HEADER] + [(f.name, f.source, str(f.read), str(f.loaded), str(f.updated), str(f.rejected))
+    rows = [HEADER] + [(f.name, f.source, str(f.read), str(f.loaded), str(f.updated), str(f.unchanged),
+                                 str(f.rejected))
                        for f in result.files]
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
     for row in rows:

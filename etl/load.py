@@ -1,20 +1,26 @@
 """One load: read every file of a folder, validate, merge by key into the staged data, rebuild the
 models, check invariants, and publish atomically.
 
-The published `warehouse.duckdb` is never written in place. A load builds a new database file
-next to it (attaching the published one read-only for what earlier loads brought), closes it,
-and `os.replace`s it over the published file. A load that fails or is killed half-way leaves the
-published file byte for byte as it was.
+A published version is never written in place. A load builds a new version folder
+`versions/<load id>/` (database and Parquet facts; attaching the published database read-only for what
+earlier loads brought) and publishes it in one atomic step: a new `current` symlink renamed over the old
+one (warehouse/connection.py describes the layout). A load that fails or is killed at any point leaves
+the published version byte for byte as it was; its leftovers are swept by the next load. Old versions
+are removed once no reader holds them.
+
+Fault points (`_fault`) let tests kill a load or fill its disk at a named step, deterministically.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 import uuid
@@ -36,10 +42,24 @@ from etl.validate import Context, municipality_code, parse
 from warehouse import checks
 from warehouse.build import build_models, carry_forward_figures
 from warehouse.checks import InvariantFailed
-from warehouse.connection import database_path, sql_path
+from warehouse.connection import (
+    CURRENT,
+    DB_FILENAME,
+    FACTS,
+    READERS,
+    VERSIONS,
+    current_version,
+    published_database,
+    remove_unheld_versions,
+    sql_path,
+    version_number,
+)
 
 SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal": "DOUBLE", "bool": "BOOLEAN"}
 META_COLUMNS = {"_seq": "BIGINT", "_file": "VARCHAR", "_line": "INTEGER", "_load_id": "INTEGER"}
+EXIT_BUSY = 4  # another load of this warehouse is running; this one did nothing
+EXIT_WRITE = 5  # the disk is full (or memory ran out): nothing published, the published version unchanged
+WORK_MEMORY = os.environ.get("RBL_LOAD_MEMORY", "3GB")  # DuckDB's share of a load's memory; it spills beyond
 LOG_NAME = "load_log.jsonl"  # every attempt, also failed ones (the published database cannot hold those)
 
 
@@ -52,6 +72,7 @@ class FileReport:
     loaded: int = 0
     updated: int = 0
     rejected: int = 0
+    unchanged: int = 0  # a known key delivered again with the same values
 
 
 @dataclass
@@ -118,8 +139,15 @@ class Loader:
 
     def __init__(self, warehouse_dir: Path, load_date: date) -> None:
         self.dir = warehouse_dir
-        self.published = database_path(warehouse_dir)
-        self.work = duckdb.connect()
+        self.published = published_database(warehouse_dir)
+        # The work database lives on disk beside the warehouse and DuckDB's memory is capped, so it evicts
+        # and spills instead of growing: a load's memory stays flat whatever the size of the delivery
+        # (docs/performance.md). The file is named so that its catalog is `memory`, as an in-memory one's.
+        self.work_dir = warehouse_dir / f".work-{uuid.uuid4().hex}"
+        self.work_dir.mkdir()
+        self.work = duckdb.connect(str(self.work_dir / "memory.duckdb"), config={
+            "memory_limit": WORK_MEMORY, "temp_directory": str(self.work_dir / "spill"),
+            "preserve_insertion_order": False})
         self.has_old = self.published.exists()
         if self.has_old:
             self.work.execute(f"ATTACH {sql_path(self.published)} AS old (READ_ONLY)")
@@ -229,23 +257,48 @@ class Loader:
 
     # --- merging and publishing ---
 
-    def merge_counts(self) -> dict[str, tuple[int, int]]:
-        """Per file: (loaded, updated). A row is an update when its key was published before or
-        came earlier in this load."""
-        counts: dict[str, tuple[int, int]] = {}
+    def merge_counts(self) -> dict[str, tuple[int, int, int]]:
+        """Per file: (loaded, updated, unchanged). A row of a key not published before is loaded (the first
+        of its key in this load) or an update (a later one). A row of a published key is unchanged when the
+        key's row after the merge holds the published values (a delivery again, or an older state that the
+        published one wins against), else an update."""
+        counts: dict[str, tuple[int, int, int]] = {}
         for source in SOURCES:
-            keys = ", ".join(source.key)
-            on = " AND ".join(f"n.{k} IS NOT DISTINCT FROM o.{k}" for k in source.key)
-            old = (f"LEFT JOIN (SELECT DISTINCT {keys}, true AS present FROM old.stg_{source.name}) o ON {on}"
-                   if self.has_old else "LEFT JOIN (SELECT true AS present WHERE false) o ON true")
+            key = ", ".join(source.key)
+            values = f"hash({', '.join(stored_columns(source))})"
+            on = " AND ".join(f"n.{k} IS NOT DISTINCT FROM {{t}}.{k}" for k in source.key)
+            has_old = self.has_old and self._old_has(f"stg_{source.name}")
+            comparable = has_old and self._old_columns(f"stg_{source.name}") == set(stored_columns(source))
+            if comparable:
+                order = f"({source.order_by}) DESC NULLS LAST, " if source.order_by else ""
+                union = f"SELECT * FROM old.stg_{source.name} UNION ALL BY NAME SELECT * FROM new_{source.name}"
+                joins = f"""
+                    LEFT JOIN (SELECT DISTINCT ON ({key}) {key}, {values} AS h FROM old.stg_{source.name}) o
+                        ON {on.format(t='o')}
+                    LEFT JOIN (SELECT {key}, h FROM (SELECT {key}, {values} AS h, row_number() OVER (
+                        PARTITION BY {key} ORDER BY {order}_seq DESC) AS r FROM ({union})) WHERE r = 1) w
+                        ON {on.format(t='w')}"""
+                present, same = "o.h IS NOT NULL", "w.h = o.h"
+            elif has_old:
+                joins = f"LEFT JOIN (SELECT DISTINCT {key}, true AS h FROM old.stg_{source.name}) o " \
+                        f"ON {on.format(t='o')}"
+                present, same = "o.h IS NOT NULL", "false"
+            else:
+                joins, present, same = "", "false", "false"
             rows = self.work.execute(f"""
-                SELECT n._file, count(*) FILTER (WHERE o.present OR n.earlier), count(*)
-                FROM (SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY _seq) > 1 AS earlier
-                      FROM new_{source.name}) n {old}
+                SELECT n._file, count(*) FILTER (WHERE NOT ({present}) AND NOT n.earlier),
+                       count(*) FILTER (WHERE {present} AND {same}), count(*)
+                FROM (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY _seq) > 1 AS earlier
+                      FROM new_{source.name}) n {joins}
                 GROUP BY n._file""").fetchall()
-            for name, updated, total in rows:
-                counts[name] = (total - updated, updated)
+            for name, loaded, unchanged, total in rows:
+                counts[name] = (loaded, total - loaded - unchanged, unchanged)
         return counts
+
+    def _old_columns(self, table: str) -> set[str]:
+        return {r[0] for r in self.work.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'old' AND table_name = ? "
+            "AND column_name NOT LIKE '\\_%' ESCAPE '\\'", [table]).fetchall()}
 
     def build(self, build_path: Path, history: dict) -> None:
         self.work.execute(f"ATTACH {sql_path(build_path)} AS nw")
@@ -256,6 +309,8 @@ class Loader:
         self.retention_removed = apply_retention(self.work, "nw", keep_from,
                                                  int(settings.get("leeftijden", "doorstroompunt_max")))
         self._write_history(history)
+        self._write_fingerprint(history["fingerprint"])
+        _fault("merged")
         build_models(self.work, "nw", self.ctx.load_date)
         carry_forward_figures(self.work, "nw", "old", keep_from)
         check_invariants(self.work, "nw")
@@ -279,28 +334,56 @@ class Loader:
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' AND table_name = ?", [table]
         ).fetchone()[0])
 
+    def unchanged_since_publish(self, fingerprint: str) -> bool:
+        """True when the published version was built by the same code, settings and load date from the same
+        rows: this load only delivered rows again as they were (or rejected ones)."""
+        if not (self.has_old and self._old_has("load_build")):
+            return False
+        return self.work.execute("SELECT any_value(fingerprint) FROM old.load_build").fetchone()[0] == fingerprint
+
+    def reuse(self, build_path: Path, history: dict) -> None:
+        """The published version again, with this load in its history: nothing to merge, model or compute
+        (incremental publishing: docs/performance.md)."""
+        shutil.copyfile(self.published, build_path)
+        self.work.execute(f"ATTACH {sql_path(build_path)} AS nw")
+        for table in ("load_history", "load_files"):  # a version from before this column
+            self.work.execute(f"ALTER TABLE nw.{table} ADD COLUMN IF NOT EXISTS rows_unchanged BIGINT")
+        self._append_history(history)
+        self.work.execute("CHECKPOINT nw")
+        self.work.execute("DETACH nw")
+
+    def _write_fingerprint(self, fingerprint: str) -> None:
+        self.work.execute("CREATE TABLE nw.load_build AS SELECT ? AS fingerprint", [fingerprint])
+
     def _write_history(self, history: dict) -> None:
         w = self.work
         w.execute("""CREATE TABLE nw.load_history (load_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP,
             load_date DATE, source_dir VARCHAR, files INTEGER, rows_read BIGINT, rows_loaded BIGINT,
-            rows_updated BIGINT, rows_rejected BIGINT, duration_s DOUBLE, result VARCHAR)""")
+            rows_updated BIGINT, rows_rejected BIGINT, duration_s DOUBLE, result VARCHAR, rows_unchanged BIGINT)""")
         w.execute("""CREATE TABLE nw.load_files (load_id INTEGER, file VARCHAR, source VARCHAR, checksum VARCHAR,
-            rows_read BIGINT, rows_loaded BIGINT, rows_updated BIGINT, rows_rejected BIGINT)""")
+            rows_read BIGINT, rows_loaded BIGINT, rows_updated BIGINT, rows_rejected BIGINT, rows_unchanged BIGINT)""")
         w.execute("CREATE TABLE nw.load_rejects (load_id INTEGER, file VARCHAR, line INTEGER, source VARCHAR, "
                   "reason VARCHAR)")
         if self.has_old:
             for t in ("load_history", "load_files", "load_rejects"):
-                w.execute(f"INSERT INTO nw.{t} SELECT * FROM old.{t}")
-        w.execute("INSERT INTO nw.load_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'gepubliceerd')",
+                w.execute(f"INSERT INTO nw.{t} BY NAME SELECT * FROM old.{t}")  # older ones lack rows_unchanged
+        self._append_history(history)
+
+    def _append_history(self, history: dict) -> None:
+        w = self.work
+        w.execute("INSERT INTO nw.load_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'gepubliceerd', ?)",
                   [self.load_id, history["started_at"], datetime.now(), self.ctx.load_date, history["source_dir"],
-                   len(history["files"]), *history["totals"], time.monotonic() - history["t0"]])
+                   len(history["files"]), *history["totals"][:4], time.monotonic() - history["t0"],
+                   history["totals"][4]])
         for fr in history["files"]:
-            w.execute("INSERT INTO nw.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      [self.load_id, fr.name, fr.source, fr.checksum, fr.read, fr.loaded, fr.updated, fr.rejected])
+            w.execute("INSERT INTO nw.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      [self.load_id, fr.name, fr.source, fr.checksum, fr.read, fr.loaded, fr.updated, fr.rejected,
+                       fr.unchanged])
         w.execute(f"INSERT INTO nw.load_rejects SELECT {self.load_id}, file, line, source, reason FROM rejects")
 
     def close(self) -> None:
         self.work.close()
+        shutil.rmtree(self.work_dir, ignore_errors=True)
 
 
 def check_invariants(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
@@ -309,7 +392,8 @@ def check_invariants(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
 
 
 def _checksum(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()[:16]
 
 
 def _log_attempt(warehouse_dir: Path, record: dict) -> None:
@@ -317,40 +401,114 @@ def _log_attempt(warehouse_dir: Path, record: dict) -> None:
         fh.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
 
 
-def _publish(build_path: Path, published: Path, facts_tmp: Path, facts_dir: Path) -> None:
-    """Swap the new database in; the facts folder of the new version is renamed in just before."""
-    if facts_tmp.exists():
-        facts_dir.parent.mkdir(exist_ok=True)
-        if facts_dir.exists():
-            shutil.rmtree(facts_dir)
-        facts_tmp.rename(facts_dir)
-    os.replace(build_path, published)
-    fd = os.open(published.parent, os.O_RDONLY)
+FAULT_ENV = "RBL_TEST_FAULT"  # tests only: "kill:<point>" or "enospc:<point>" (see `_fault`)
+FAULT_POINTS = ("read", "merged", "built", "facts", "switch", "switched", "cleanup")
+
+
+def _fault(point: str) -> None:
+    """A test's fault at a named step of the load: SIGKILL this process, or fail as a full disk would.
+    Without the environment variable (every real load) this does nothing."""
+    wanted = os.environ.get(FAULT_ENV, "")
+    action, _, at = wanted.partition(":")
+    if at != point:
+        return
+    if action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if action == "enospc":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), point)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
-def _export_facts(build_path: Path, facts_tmp: Path) -> None:
+def _new_version(warehouse_dir: Path, load_id: int) -> Path:
+    """`versions/<load id>/` with its readers' lock file; any leftover of a killed load is swept first."""
+    version = warehouse_dir / VERSIONS / str(load_id)
+    shutil.rmtree(version, ignore_errors=True)
+    version.mkdir(parents=True)
+    (version / READERS).touch()
+    return version
+
+
+def _export_facts(version: Path) -> None:
     """Person-level facts also as Parquet (pseudonymised), for analysts working outside DuckDB."""
     from warehouse.build import PARQUET_MODELS
 
-    facts_tmp.mkdir(parents=True)
-    con = duckdb.connect(str(build_path), read_only=True)
+    facts = version / FACTS
+    facts.mkdir()
+    con = duckdb.connect(str(version / DB_FILENAME), read_only=True)
     try:
         for table in PARQUET_MODELS:
-            con.execute(f"COPY {table} TO {sql_path(facts_tmp / (table + '.parquet'))} (FORMAT parquet)")
+            con.execute(f"COPY {table} TO {sql_path(facts / (table + '.parquet'))} (FORMAT parquet)")
     finally:
         con.close()
 
 
-def _clean_old_facts(warehouse_dir: Path, keep: str) -> None:
-    facts = warehouse_dir / "facts"
-    if facts.is_dir():
-        for d in facts.iterdir():
-            if d.name != keep:
-                shutil.rmtree(d, ignore_errors=True)
+def _link_facts(previous: Path, version: Path) -> None:
+    """The previous version's Parquet facts, unchanged: hard links (a copy where links cannot be made)."""
+    (version / FACTS).mkdir()
+    for parquet in sorted((previous / FACTS).glob("*.parquet")):
+        try:
+            os.link(parquet, version / FACTS / parquet.name)
+        except OSError:
+            shutil.copyfile(parquet, version / FACTS / parquet.name)
+
+
+def build_fingerprint(load_date: date) -> str:
+    """What a published version's figures depend on besides its rows: the load date, the code that validates,
+    models and computes (etl/, warehouse/), the settings and DuckDB's version. Equal fingerprints and no
+    changed row mean equal figures."""
+    from config.settings import DEFAULT_FILE
+
+    project = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(f"{load_date.isoformat()}|{duckdb.__version__}".encode())
+    settings = Path(os.environ.get("RBL_SETTINGS") or DEFAULT_FILE)
+    code = sorted(p for folder in ("etl", "warehouse", "config") for p in (project / folder).rglob("*")
+                  if p.is_file() and p.suffix in (".py", ".sql", ".csv", ".toml") and "demo" not in p.parts)
+    for path in [*code, settings]:
+        digest.update(str(path.relative_to(project) if path.is_relative_to(project) else path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
+def _replace_link(link: Path, target: str) -> None:
+    """Point the symlink `link` at `target` in one atomic rename (a new link, renamed over the old)."""
+    tmp = link.parent / f".{link.name}-{uuid.uuid4().hex}"
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _publish(warehouse_dir: Path, version: Path) -> None:
+    """Publish `version` in one atomic step: `current` is renamed over. Everything before it leaves the old
+    version published; everything after it only tidies up (and is redone by the next load if killed)."""
+    with open(version / DB_FILENAME, "rb") as fh:
+        os.fsync(fh.fileno())
+    for folder in (version / FACTS, version):
+        _fsync_dir(folder)
+    _fault("switch")
+    _replace_link(warehouse_dir / CURRENT, f"{VERSIONS}/{version.name}")
+    _fsync_dir(warehouse_dir)
+    _fault("switched")
+    _compatibility_links(warehouse_dir)
+    _fault("cleanup")
+    remove_unheld_versions(warehouse_dir)
+
+
+def _compatibility_links(warehouse_dir: Path) -> None:
+    """`warehouse.duckdb` and `facts` point through `current`, for tools and a folder published before
+    versions existed (its plain database file and `facts/<n>/` folders are replaced once)."""
+    for name in (DB_FILENAME, FACTS):
+        link, target = warehouse_dir / name, f"{CURRENT}/{name}"
+        if link.is_symlink() and os.readlink(link) == target:
+            continue
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)
+        _replace_link(link, target)
 
 
 def _progress(quiet: bool) -> Callable[[str], None]:
@@ -370,19 +528,50 @@ def run_load(source_dir: Path | str, warehouse_dir: Path | str, report_path: Pat
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return LoadResult(False, 2, f"Er loopt al een lading in {warehouse_dir}; wacht tot die klaar is.")
-        result = _run_locked(source_dir, warehouse_dir, load_date or date.today(), say, t0, started)
+            return LoadResult(False, EXIT_BUSY, f"Er loopt al een lading in {warehouse_dir}; deze lading is niet "
+                              "gestart. Wacht tot de andere lading klaar is en start deze daarna opnieuw.")
+        try:
+            result = _run_locked(source_dir, warehouse_dir, load_date or date.today(), say, t0, started)
+        except OSError as exc:
+            if not _disk_full(exc):
+                raise
+            result = _disk_full_result(warehouse_dir)
+        except duckdb.OutOfMemoryException:
+            _sweep_leftovers(warehouse_dir)
+            result = LoadResult(False, EXIT_WRITE, f"Te weinig geheugen voor deze lading (grens {WORK_MEMORY}): er is "
+                                "niets gepubliceerd; het warehouse is ongewijzigd. Zet RBL_LOAD_MEMORY hoger (bijv. "
+                                "RBL_LOAD_MEMORY=8GB) en laad opnieuw.")
+        except duckdb.Error as exc:
+            if not _disk_full(exc):
+                raise
+            result = _disk_full_result(warehouse_dir)
     result.duration_s = time.monotonic() - t0
     if report_path is not None:
         write_report(Path(report_path), result.rejects)
-    _log_attempt(warehouse_dir, {"load_id": result.load_id, "started_at": started, "result": result.exit_code,
-                                 "message": result.message, "files": [f.__dict__ for f in result.files]})
+    try:
+        _log_attempt(warehouse_dir, {"load_id": result.load_id, "started_at": started, "result": result.exit_code,
+                                     "message": result.message, "files": [f.__dict__ for f in result.files]})
+    except OSError as exc:  # a full disk may refuse even this line; the result still says what happened
+        if not _disk_full(exc):
+            raise
     return result
+
+
+def _disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return any(s in str(exc) for s in ("No space left on device", "Disk quota exceeded"))
+
+
+def _disk_full_result(warehouse_dir: Path) -> LoadResult:
+    _sweep_leftovers(warehouse_dir)  # frees what the failed build wrote
+    return LoadResult(False, EXIT_WRITE, f"De schijf van {warehouse_dir} is vol: de lading is gestopt en er is niets "
+                      "gepubliceerd; het warehouse is ongewijzigd. Maak ruimte vrij (een lading heeft ongeveer "
+                      "twee keer de grootte van het warehouse nodig) en laad opnieuw.")
 
 
 def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Callable[[str], None],
                 t0: float, started: datetime) -> LoadResult:
-    build_path = warehouse_dir / f".build-{uuid.uuid4().hex}.duckdb"
     loader: Loader | None = None
     reports: list[FileReport] = []
     rejects: list[tuple[str, int, str, str]] = []
@@ -392,33 +581,47 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
         for note in notes:
             say(note)
         loader = Loader(warehouse_dir, load_date)
+        pseudonymiser = Pseudonymiser()  # one per load: a person number is hashed once, whatever file it is in
         for index, (path, source, implied) in enumerate(files):
             say(f"[{index + 1}/{len(files)}] {path.name} ({source.name}) ...")
-            raw = read_file(path, source, implied, Pseudonymiser())
-            file_rejects = loader.add_file(raw, index)
-            check_rejects(path, len(file_rejects))
-            reports.append(FileReport(path.name, source.name, _checksum(path), raw.rows_read,
-                                      rejected=len(file_rejects)))
-            rejects.extend(file_rejects)
+            report = FileReport(path.name, source.name, _checksum(path))
+            for batch in read_file(path, source, implied, pseudonymiser):
+                file_rejects = loader.add_file(batch, index)
+                report.read += batch.rows_read
+                report.rejected += len(file_rejects)
+                rejects.extend(file_rejects)
+            check_rejects(path, report.rejected)
+            reports.append(report)
+            _fault("read")
         if rejects:
             loader.work.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?)", rejects)
         counts = loader.merge_counts()
         for fr in reports:
-            fr.loaded, fr.updated = counts.get(fr.name, (0, 0))
-        totals = [sum(getattr(f, a) for f in reports) for a in ("read", "loaded", "updated", "rejected")]
-        say("modellen en KPI's opbouwen ...")
-        loader.build(build_path, {"started_at": started, "source_dir": source_dir.name, "files": reports,
-                                  "totals": totals, "t0": t0})
-        loader.close()
-        loader = None
-        facts_tmp = warehouse_dir / f".facts-{uuid.uuid4().hex}"
-        _export_facts(build_path, facts_tmp)
-        version = str(_load_id_of(build_path))
-        _publish(build_path, database_path(warehouse_dir), facts_tmp, warehouse_dir / "facts" / version)
-        _clean_old_facts(warehouse_dir, version)
-        return LoadResult(True, 0, f"Gepubliceerd: lading {version}, {len(reports)} bestanden, "
+            fr.loaded, fr.updated, fr.unchanged = counts.get(fr.name, (0, 0, 0))
+        totals = [sum(getattr(f, a) for f in reports) for a in ("read", "loaded", "updated", "rejected", "unchanged")]
+        version = _new_version(warehouse_dir, loader.load_id)
+        history = {"started_at": started, "source_dir": source_dir.name, "files": reports, "totals": totals,
+                   "t0": t0, "fingerprint": build_fingerprint(load_date)}
+        previous = loader.published.parent
+        if totals[1] == totals[2] == 0 and loader.unchanged_since_publish(history["fingerprint"]):
+            say("niets veranderd: de gepubliceerde cijfers blijven, alleen de laadhistorie groeit ...")
+            loader.reuse(version / DB_FILENAME, history)
+            loader.close()
+            loader = None
+            _fault("built")
+            _link_facts(previous, version)
+        else:
+            say("modellen en KPI's opbouwen ...")
+            loader.build(version / DB_FILENAME, history)
+            loader.close()
+            loader = None
+            _fault("built")
+            _export_facts(version)
+        _fault("facts")
+        _publish(warehouse_dir, version)
+        return LoadResult(True, 0, f"Gepubliceerd: lading {version.name}, {len(reports)} bestanden, "
                           f"{totals[0]} regels gelezen, {totals[1]} geladen, {totals[2]} bijgewerkt, "
-                          f"{totals[3]} afgekeurd.", int(version), reports, rejects)
+                          f"{totals[4]} ongewijzigd, {totals[3]} afgekeurd.", int(version.name), reports, rejects)
     except FileRefused as exc:
         return LoadResult(False, 2, f"Bestand geweigerd, er is niets gepubliceerd. {exc.path.name}: "
                           f"{exc.problem}. {exc.fix}.", None, reports, rejects)
@@ -431,18 +634,29 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
 
 
 def _sweep_leftovers(warehouse_dir: Path) -> None:
+    """What a failed or killed load left: unpublished version folders (newer than `current`), half-made
+    symlinks, and the build files of loads from before versioned publishing. Runs under the load lock."""
     for leftover in warehouse_dir.glob(".build-*"):
         leftover.unlink(missing_ok=True)
+    for tmp in warehouse_dir.glob(".work-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
     for tmp in warehouse_dir.glob(".facts-*"):
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _load_id_of(build_path: Path) -> int:
-    con = duckdb.connect(str(build_path), read_only=True)
-    try:
-        return con.execute("SELECT max(load_id) FROM load_history").fetchone()[0]
-    finally:
-        con.close()
+    for link in (*warehouse_dir.glob(f".{CURRENT}-*"), *warehouse_dir.glob(f".{DB_FILENAME}-*"),
+                 *warehouse_dir.glob(f".{FACTS}-*")):
+        if link.is_symlink():
+            link.unlink(missing_ok=True)
+    current = current_version(warehouse_dir)
+    versions = warehouse_dir / VERSIONS
+    if versions.is_dir():
+        now = version_number(current) if current is not None else None
+        for version in versions.iterdir():
+            number = version_number(version)
+            if number is None or now is None or number > now:
+                shutil.rmtree(version, ignore_errors=True)
+    if current is not None:
+        _compatibility_links(warehouse_dir)
+        remove_unheld_versions(warehouse_dir)
 
 
 def write_report(path: Path, rejects: list[tuple[str, int, str, str]]) -> None:

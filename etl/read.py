@@ -9,8 +9,8 @@ by its pseudonym before the row leaves this module.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -56,6 +56,26 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+CHUNK = 1 << 20
+
+
+def file_encoding(path: Path) -> str:
+    """What `decode` would choose, without holding the file: UTF-8 (BOM skipped) when every byte decodes,
+    else Windows-1252. One streamed pass through an incremental decoder."""
+    with open(path, "rb") as fh:
+        if fh.read(3) == b"\xef\xbb\xbf":
+            return "utf-8-sig"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
 def _sniff_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (";", "\t", ",")}
     best = max(counts, key=lambda d: counts[d])
@@ -63,20 +83,25 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    data = path.read_bytes()
-    if not data.strip():
+    """The rows of a CSV with the physical line each starts on, streamed from disk."""
+    with open(path, "rb") as fh:
+        head = fh.read(CHUNK)
+    if not head.strip() and path.stat().st_size <= CHUNK:
         raise FileRefused(path, "het bestand is leeg (0 bytes)", "Lever het bestand opnieuw aan, met kopregel")
-    text = decode(data)
-    delimiter = _sniff_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    try:
-        for row in reader:
-            yield start, row
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise FileRefused(path, f"regel {start} is geen geldige CSV ({exc})",
-                          "Controleer aanhalingstekens rond velden en sla het bestand opnieuw op als CSV") from exc
+    encoding = file_encoding(path)
+    with open(path, encoding=encoding, errors="replace", newline="") as text:
+        first = text.readline()
+        delimiter = _sniff_delimiter(first)
+        text.seek(0)
+        reader = csv.reader(text, delimiter=delimiter)
+        start = 1
+        try:
+            for row in reader:
+                yield start, row
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise FileRefused(path, f"regel {start} is geen geldige CSV ({exc})",
+                              "Controleer aanhalingstekens rond velden en sla het bestand opnieuw op als CSV") from exc
 
 
 def _cell_text(value: object) -> str:
@@ -136,45 +161,70 @@ def _check_required(path: Path, source: Source, found: set[str], implied: dict[s
                           f"'{source.name}')")
 
 
-def read_file(path: Path, source: Source, implied: dict[str, str], pseudonymiser: Pseudonymiser) -> RawFile:
+BATCH_ROWS = 50_000  # rows per batch: memory stays flat whatever the file's size
+
+
+def read_file(path: Path, source: Source, implied: dict[str, str], pseudonymiser: Pseudonymiser,
+              batch_rows: int = BATCH_ROWS) -> Iterator[RawFile]:
+    """The file's rows in batches of `batch_rows`, read as they stream from disk. The header is checked
+    before the first batch comes (a refused file yields nothing)."""
     rows = _xlsx_rows(path, source) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
     header: list[str] | None = None
     for _, row in rows:
-        if any(c.strip() for c in row):
+        if "".join(row).strip():
             header = row
             break
     if header is None:
         raise FileRefused(path, "het bestand heeft geen kopregel", "Zet de kolomnamen op de eerste regel")
     mapping = _map_header(path, source, header)
     _check_required(path, source, set(mapping.values()), implied)
-    return _collect(path, source, implied, pseudonymiser, mapping, rows)
+    return _batches(path, source, implied, pseudonymiser, mapping, rows, batch_rows)
+
+
+def _batches(path: Path, source: Source, implied: dict[str, str], pseudonymiser: Pseudonymiser,
+             mapping: dict[int, str], rows: Iterator[tuple[int, list[str]]], batch_rows: int) -> Iterator[RawFile]:
+    batch: list[tuple[int, list[str]]] = []
+    for line, row in rows:
+        if not "".join(row).strip():
+            continue  # blank lines and Excel's empty ;;;; rows are not rows
+        batch.append((line, row))
+        if len(batch) >= batch_rows:
+            yield _collect(path, source, implied, pseudonymiser, mapping, batch)
+            batch = []
+    if batch:
+        yield _collect(path, source, implied, pseudonymiser, mapping, batch)
 
 
 def _collect(path: Path, source: Source, implied: dict[str, str], pseudonymiser: Pseudonymiser,
-             mapping: dict[int, str], rows: Iterator[tuple[int, list[str]]]) -> RawFile:
-    person = any(f.kind == "person" for f in source.fields)
+             mapping: dict[int, str], batch: list[tuple[int, list[str]]]) -> RawFile:
+    """One batch as columns of raw text (empty cells as None, or the value the file name implies)."""
     names = [f.name for f in source.fields if f.kind != "person"]
-    raw = RawFile(path, source, {n: [] for n in names})
     positions = {name: i for i, name in mapping.items()}
-    for line, row in rows:
-        if not any(c.strip() for c in row):
-            continue  # blank lines and Excel's empty ;;;; rows are not rows
-        raw.lines.append(line)
-        for name in names:
-            i = positions.get(name)
-            value = row[i] if i is not None and i < len(row) else None
-            raw.columns[name].append(implied.get(name) if value in (None, "") else value)
-        if person:
-            bsn = _at(row, positions.get("bsn"))
-            fallback = _at(row, positions.get(PERSON_FALLBACK))
-            try:
-                raw.person_ids.append(pseudonymiser.person(bsn, fallback))
-                raw.person_errors.append(None)
-            except PersonNumberError as exc:
-                raw.person_ids.append(None)
-                raw.person_errors.append(str(exc))
+    body = [row for _, row in batch]
+    raw = RawFile(path, source, {}, [line for line, _ in batch])
+    for name in names:
+        raw.columns[name] = _column(body, positions.get(name), implied.get(name))
+    if any(f.kind == "person" for f in source.fields):
+        bsn = _column(body, positions.get("bsn"), None, empty="")
+        fallback = _column(body, positions.get(PERSON_FALLBACK), None, empty="")
+        results = {pair: _person(pseudonymiser, *pair) for pair in set(zip(bsn, fallback, strict=True))}
+        pairs = [results[pair] for pair in zip(bsn, fallback, strict=True)]  # once per distinct person number
+        raw.person_ids = [p for p, _ in pairs]
+        raw.person_errors = [e for _, e in pairs]
     return raw
 
 
-def _at(row: list[str], i: int | None) -> str | None:
-    return row[i] if i is not None and i < len(row) else None
+def _column(body: list[list[str]], i: int | None, fill: str | None, empty: str | None = None) -> list[str | None]:
+    """Column `i` of every row; a missing or (unless `empty` is given) blank cell becomes `fill`."""
+    if i is None:
+        return [fill] * len(body)
+    if empty is not None:
+        return [row[i] if i < len(row) else None for row in body]
+    return [(row[i] if i < len(row) else None) or fill for row in body]
+
+
+def _person(pseudonymiser: Pseudonymiser, bsn: str | None, fallback: str | None) -> tuple[str | None, str | None]:
+    try:
+        return pseudonymiser.person(bsn, fallback), None
+    except PersonNumberError as exc:
+        return None, str(exc)

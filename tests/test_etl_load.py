@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tests.etl_helpers import BSN_A, BSN_B, BSN_C, load, query, write_files
 from warehouse.cli import kpi_rows
 from warehouse.connection import Warehouse
@@ -36,9 +38,10 @@ def test_loading_the_same_folder_twice_changes_no_figure(tmp_path: Path) -> None
     second = load(src, tmp_path / "wh")
     assert first.published and second.published
     assert figures(tmp_path / "wh") == before
-    # the second time every row is a known key: all updates, nothing new
-    assert [(f.read, f.loaded, f.updated, f.rejected) for f in second.files] == \
-        [(2, 0, 2, 0), (2, 0, 2, 0), (2, 0, 2, 0), (2, 0, 2, 0)]
+    # the second time every row is a known key with the same values: unchanged, nothing new or updated
+    assert [(f.read, f.loaded, f.updated, f.unchanged, f.rejected) for f in second.files] == \
+        [(2, 0, 0, 2, 0), (2, 0, 0, 2, 0), (2, 0, 0, 2, 0), (2, 0, 0, 2, 0)]
+    assert second.message.endswith("8 regels gelezen, 0 geladen, 0 bijgewerkt, 8 ongewijzigd, 0 afgekeurd.")
     assert query(tmp_path / "wh", "SELECT count(*) FROM load_history") == [(2,)]
 
 
@@ -59,8 +62,8 @@ def test_accounting_per_file(tmp_path: Path) -> None:
     rows = MARCH + f"M1;{BSN_A};06HO;00;01-03-2024;V3;G;GM0758;05-03-2024\nM9;{BSN_A};06HO;00;;V3;B;GM0758;\n"
     result = load(write_files(tmp_path / "src", {"verzuimmeldingen.csv": rows}), tmp_path / "wh")
     (f,) = result.files
-    assert (f.read, f.loaded, f.updated, f.rejected) == (4, 2, 1, 1)
-    assert f.read == f.loaded + f.updated + f.rejected
+    assert (f.read, f.loaded, f.updated, f.unchanged, f.rejected) == (4, 2, 1, 0, 1)
+    assert f.read == f.loaded + f.updated + f.unchanged + f.rejected
 
 
 def _kill_during_build(src: Path, wh: Path) -> subprocess.CompletedProcess:
@@ -87,11 +90,12 @@ def test_a_load_killed_half_way_leaves_the_published_warehouse_byte_identical(tm
     before, inode = published.read_bytes(), published.stat().st_ino
     killed = _kill_during_build(write_files(tmp_path / "all", FILES), wh)
     assert killed.returncode == -9
-    assert any(p.name.startswith(".build-") for p in wh.iterdir())  # it really died half-way
+    assert (wh / "versions" / "2").is_dir() and os.readlink(wh / "current") == "versions/1"  # died half-way
     assert published.read_bytes() == before and published.stat().st_ino == inode
     later = load(tmp_path / "all", wh)
     assert later.published
     assert not any(p.name.startswith((".build-", ".facts-")) for p in wh.iterdir())
+    assert sorted(p.name for p in (wh / "versions").iterdir()) == ["2"]  # the killed build's leftover swept
     assert query(wh, "SELECT count(*) FROM stg_verzuimmeldingen") == [(3,)]
 
 
@@ -154,3 +158,31 @@ def test_a_warehouse_folder_with_a_quote_in_its_name(tmp_path: Path) -> None:
     wh = tmp_path / "o'neill wh"
     assert load(write_files(tmp_path / "src", FILES), wh).published
     assert len(figures(wh)) > 0
+
+
+def test_a_delivery_again_without_changes_keeps_the_figures_without_rebuilding_them(tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    """Incremental publishing: no row changed, same code, settings and load date: the published models and
+    figures are taken over as they are (the build is not even called), and the load is in the history."""
+    import etl.load as etl_load
+
+    src = write_files(tmp_path / "src", FILES)
+    assert load(src, tmp_path / "wh").published
+    before = figures(tmp_path / "wh")
+
+    def no_build(*args, **kwargs) -> None:
+        raise AssertionError("the models were rebuilt although nothing changed")
+
+    monkeypatch.setattr(etl_load, "build_models", no_build)
+    again = load(write_files(tmp_path / "april", {"verzuimmeldingen_2024-04.csv": APRIL}), tmp_path / "wh")
+    assert again.published, again.message
+    assert [(f.read, f.loaded, f.updated, f.unchanged, f.rejected) for f in again.files] == [(2, 0, 0, 2, 0)]
+    assert figures(tmp_path / "wh") == before
+    assert query(tmp_path / "wh", "SELECT load_id, rows_read, rows_unchanged FROM load_history ORDER BY 1") == \
+        [(1, 8, 0), (2, 2, 2)]
+    assert len(list((tmp_path / "wh" / "facts").glob("*.parquet"))) == 9
+    # another load date can change figures (periods, what counts as the future): that load rebuilds
+    from datetime import date
+
+    with pytest.raises(AssertionError, match="rebuilt"):
+        load(src, tmp_path / "wh", load_date=date(2025, 11, 16))

@@ -3,13 +3,12 @@ registry has a hand-computed test in tests/test_kpis_*.py.
 
 Both loads use the load date 15-11-2025 (run_load's `load_date`: the check on dates in the future).
 `laadhistorie` and `afgekeurde_regels` select loads by the moment they finished (the wall clock), so
-they are asked for today's date.
+they are asked for the day the loads finished (not today: a run across midnight would see other loads).
 """
 
 from __future__ import annotations
 
 import ast
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from tests.kpi_fixtures import (
     csv,
     load_sources,
 )
+from warehouse.connection import Warehouse
 from warehouse.kpis import KPIS
 
 P = {n: bsn(n) for n in range(1, 12)}
@@ -56,7 +56,8 @@ LOAD_1 = {
         ("Z2", P[11], "absoluut_verzuim", "01-08-2025", "01-07-2025", BREDA),  # einde_voor_begin
     ]),
 }
-# Load 2: 5 rows read, 2 loaded (X7, Z2), 2 updated (X1, Z1), 1 rejected (X8).
+# Load 2: 5 rows read, 2 loaded (X7, Z2), 1 updated (X1), 1 unchanged (Z1, delivered again as it was),
+# 1 rejected (X8).
 LOAD_2 = {
     "verzuimmeldingen_2025-11.csv": csv(HEADER, [
         ("X1", P[1], "06HO", "00", "01-10-2025", "V3", BREDA, "G", "05-11-2025 09:00"),  # now closed
@@ -83,18 +84,27 @@ def wh(tmp_path_factory: pytest.TempPathFactory, pseudonym_key: str) -> KpiWareh
     return KpiWarehouse(first.path, second)
 
 
+def finished_on(wh: KpiWarehouse) -> str:
+    reader = Warehouse(wh.path)
+    try:
+        (day,) = reader.rows("SELECT max(finished_at)::DATE FROM load_history")[0]
+    finally:
+        reader.close()
+    return day.isoformat()
+
+
 def test_laadhistorie(wh: KpiWarehouse) -> None:
-    got = wh.rows(date.today().isoformat(), "laadhistorie")
+    got = wh.rows(finished_on(wh), "laadhistorie")
     assert_rows(got, {
         (REGIO, "lading=1"): (16, None, None), (REGIO, "lading=1;maat=geladen"): (12, None, None),
         (REGIO, "lading=1;maat=bijgewerkt"): (0, None, None), (REGIO, "lading=1;maat=afgekeurd"): (4, None, None),
         (REGIO, "lading=2"): (5, None, None), (REGIO, "lading=2;maat=geladen"): (2, None, None),
-        (REGIO, "lading=2;maat=bijgewerkt"): (2, None, None), (REGIO, "lading=2;maat=afgekeurd"): (1, None, None),
+        (REGIO, "lading=2;maat=bijgewerkt"): (1, None, None), (REGIO, "lading=2;maat=afgekeurd"): (1, None, None),
     }, complete_for=(REGIO, BREDA, ALTENA, ETTEN_LEUR))
 
 
 def test_afgekeurde_regels(wh: KpiWarehouse) -> None:
-    got = wh.rows(date.today().isoformat(), "afgekeurde_regels")
+    got = wh.rows(finished_on(wh), "afgekeurde_regels")
     # The latest load of each file: verzuimmeldingen.csv (load 1) 3 rejects, verzuimmeldingen_2025-11.csv
     # (load 2) 1, zaken.csv (load 2, corrected: its reject of load 1 is replaced) 0.
     assert_rows(got, {

@@ -360,8 +360,10 @@ def wait_for_file(folder: str, name: str, seconds: float = 15) -> Path:
     deadline = time.time() + seconds
     while not target.exists() and time.time() < deadline:
         time.sleep(0.1)
-    assert target.exists(), f"{name} did not arrive"
-    time.sleep(0.2)  # let Chromium finish writing
+    # Chromium writes to NAME.crdownload and renames it when done: wait for that, not for a fixed time
+    while list(Path(folder).glob("*.crdownload")) and time.time() < deadline:
+        time.sleep(0.1)
+    assert target.exists() and not list(Path(folder).glob("*.crdownload")), f"{name} did not arrive"
     return target
 
 
