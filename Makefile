@@ -65,8 +65,10 @@ run: install chart-browser demo
 	@# gunicorn (2 workers x 4 threads); `make run DEV=1` for Flask's development server
 	RBL_WAREHOUSE=$(WAREHOUSE) RBL_TOELICHTINGEN=etl/demo/toelichtingen $(PY) app.py $(if $(DEV),--dev)  # the demo has example explanations
 
+# ruff, and the import layers of docs/architecture.md (import-linter; contracts in pyproject.toml)
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 test: install node browser office lint
 	$(PY) -m pytest -q

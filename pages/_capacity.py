@@ -12,7 +12,8 @@ import pandas as pd
 
 from access.roles import PERSON_LEVEL, Viewer
 from pages import _download, _filters
-from pages import _format as fmt
+from presentation import formats as fmt
+from presentation.labels import REGION_NAME
 from warehouse import periods, queries
 from warehouse.connection import Warehouse
 
@@ -115,7 +116,7 @@ def municipality_table(figures: Figures, codes: list[str], names: dict[str, str]
     rows = []
     for code in codes:
         value = figures.value
-        row = {"gemeente": names.get(code, _filters.REGION_LABEL), "fte": value("fte", code),
+        row = {"gemeente": names.get(code, REGION_NAME), "fte": value("fte", code),
                "inwoners": figures.numerator("leerplichtigen_per_fte", code),
                "leerplichtigen_per_fte": value("leerplichtigen_per_fte", code),
                "werkvoorraad": value("werkvoorraad", code), "wv": value("werkvoorraad_per_fte", code),
@@ -207,10 +208,10 @@ class View:
 
 
 def resolve(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> View:
-    """The URL's reference date and municipality, checked against what exists and what the viewer may see."""
-    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
+    """The URL's reference date and municipality (`query` as `_filters.query` reads it), checked against what
+    exists and what the viewer may see."""
     dates = queries.periods(wh, KIND)
-    sel = _filters.select(viewer, names, dates, [], query.get("jaar"), query.get("gemeente"), None, period_word=KIND)
+    sel, names = _filters.select_from(wh, viewer, KIND, dates, query)
     return View(sel, names, dates, viewer.may_see_region)
 
 

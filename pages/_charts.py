@@ -16,10 +16,10 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from pages._style import CONTEXT, NOTE, NOTE_BAND, PRIMARY, REFERENCE, figure_template
+from presentation.labels import REGION_NAME
+from presentation.style import CONTEXT, NOTE, NOTE_BAND, PRIMARY, REFERENCE, figure_template
 
 NOTE_TRACE = "Reeksnotitie"
-REGION_NAME = "Regio West-Brabant"
 OTHERS_NAME = "Andere gemeenten"
 _NOTE_AXIS = "y9"  # an own hidden axis 0-1, so the note markers sit at the top whatever the data's scale
 

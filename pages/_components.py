@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from pages import _format as fmt
+from presentation import formats as fmt
 from warehouse.registry import Kpi
 
 # The app shell's dcc.Location that pages write their URL state (query string) to.

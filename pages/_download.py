@@ -22,8 +22,8 @@ import pandas as pd
 from dash import dcc, html
 
 from config.settings import small_number_threshold
-from pages import _format as fmt
 from pages._data import warehouse
+from presentation import formats as fmt
 from reports.workbook import Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import queries
 from warehouse.kpis import KPIS

@@ -1,10 +1,13 @@
-"""The filter bar every figures page shares: period (school year or count year), municipality and, where a
-page has it, type of education. Its state lives in the URL query string (`?jaar=2024-2025&gemeente=GM0758
-&soort=VO`), so a view can be bookmarked; `layout(**query)` of a page rebuilds the view from it.
+"""The filter bar every figures page shares: period, municipality and, where a page has it, type of
+education. Its state lives in the URL query string, so a view can be bookmarked; `layout(**query)` of a page
+rebuilds the view from it (pages/_page.py). The period's parameter is named for what it holds, the page's
+period kind: `?schooljaar=2024-2025&gemeente=GM0758&soort=VO`, `?teljaar=2023-2024`, `?peildatum=2024-10-01`,
+`?kwartaal=2025-K3`, `?begrotingsjaar=2026`. The old name `jaar` (every page used it until 2026) is still read,
+so links sent before keep working; a new URL is written with the new name.
 
 No callbacks here (a shared module is imported once per process, tests build several apps): a page
-registers its own `secured_callback` that turns the bar's values into a query string with `search()`
-and writes it to the page's own `dcc.Location` (`FilterIds.url`).
+registers its own with `pages._page.url_callback`, which turns the bar's values into a query string with
+`next_search()` and writes it to the page's own `dcc.Location` (`FilterIds.url`).
 """
 
 from __future__ import annotations
@@ -17,19 +20,23 @@ import pandas as pd
 from dash import dcc, html
 
 from access.roles import Viewer
-from pages._format import date_nl
+from presentation.formats import date_nl
+from presentation.labels import DE_WORDS, REGION_NAME
+from warehouse import queries
+from warehouse.connection import Warehouse
 from warehouse.queries import REGION_CODE
 
-REGION_LABEL = "Regio West-Brabant"
-DE_WORDS = {"peildatum"}  # Dutch "de" words among the period words (schooljaar, teljaar, kwartaal are "het")
 ALL_KINDS = ""  # the type-of-education filter's value for "every type"; the URL then has no `soort`
+LEGACY_PERIOD = "jaar"  # the period's URL parameter on every page until 2026: still read, never written
 
 
 @dataclass(frozen=True)
 class FilterIds:
-    """The component ids of one page's filter bar and URL: stable, so tests and callbacks can find them."""
+    """The component ids of one page's filter bar and URL (stable, so tests and callbacks can find them), and
+    the kind of period the bar chooses, which is also the name of its URL parameter."""
 
     page: str
+    period_kind: str = "schooljaar"
 
     @property
     def period(self) -> str:
@@ -87,13 +94,41 @@ def select(viewer: Viewer, names: dict[str, str], periods: list[str], kinds: lis
         chosen_kind = kind
     elif kind:
         notices.append(f"Onbekende soort onderwijs '{kind}'; hieronder alle soorten.")
-    name = names.get(code, REGION_LABEL) if code else ""
+    name = names.get(code, REGION_NAME) if code else ""
     return Selection(chosen_period, code, name, chosen_kind, tuple(notices))
 
 
-def search(period: str | None, municipality: str | None, kind: str | None = None) -> str:
+def query(search: str | dict | None, period_kind: str) -> dict[str, str]:
+    """The values of a query string (or of `layout`'s keyword arguments) with the period under its own name
+    (`period_kind`): an old link's `jaar` is read as that, unless the link also has the new name."""
+    values = {k: v for k, v in (search.items() if isinstance(search, dict) else parse(search).items())
+              if isinstance(v, str) and v}
+    legacy = values.pop(LEGACY_PERIOD, None)
+    if legacy and period_kind not in values:
+        values[period_kind] = legacy
+    return values
+
+
+def select_from(wh: Warehouse, viewer: Viewer, period_kind: str, periods: list[str], values: dict[str, str],
+                kinds: list[str] | None = None) -> tuple[Selection, dict[str, str]]:
+    """`select` for the values of `query(...)`, with the municipalities this viewer may see (code -> name)."""
+    names = visible_municipalities(queries.municipalities(wh), viewer)
+    sel = select(viewer, names, periods, kinds or [], values.get(period_kind), values.get("gemeente"),
+                 values.get("soort") if kinds else None, period_word=period_kind)
+    return sel, names
+
+
+def url_selection(wh: Warehouse, viewer: Viewer, period_kind: str, search: str | None,
+                  kinds: list[str] | None = None) -> Selection:
+    """What a page's URL (`search`, as a callback reads it from the page's `dcc.Location`) selects among the
+    periods of `period_kind` there are, checked like the page itself checks it."""
+    periods = queries.periods(wh, period_kind)
+    return select_from(wh, viewer, period_kind, periods, query(search, period_kind), kinds)[0]
+
+
+def search(period: str | None, municipality: str | None, kind: str | None = None, *, period_kind: str) -> str:
     """The query string of a selection; the region and "every type" are the defaults and stay out of it."""
-    params = {"jaar": period}
+    params = {period_kind: period}
     if municipality and municipality != REGION_CODE:
         params["gemeente"] = municipality
     if kind:
@@ -103,29 +138,32 @@ def search(period: str | None, municipality: str | None, kind: str | None = None
 
 
 def next_search(periods: list[str], period: str | None, municipality: str | None, current: str | None,
-                kind: str | None = None) -> str | None:
+                kind: str | None = None, *, period_kind: str) -> str | None:
     """The query string for the chosen filters, or None when nothing changes. The latest period stays out
     of the URL, so a bookmark keeps showing the latest; the dropdowns' first report of their value (when
-    they mount) equals the URL and changes nothing."""
+    they mount) equals the URL (also an old link's, read through `query`) and changes nothing."""
     if period is None or municipality is None:
         return None
-    wanted = search(None if periods and period == periods[-1] else period, municipality, kind)
-    return None if parse(wanted) == parse(current) else wanted
+    wanted = search(None if periods and period == periods[-1] else period, municipality, kind,
+                    period_kind=period_kind)
+    return None if parse(wanted) == query(current, period_kind) else wanted
 
 
 def parse(query: str | None) -> dict[str, str]:
-    """The filter values of a query string (`?jaar=...&gemeente=...`), as `layout(**values)` gets them."""
+    """The values of a query string (`?schooljaar=...&gemeente=...`) as written, as `layout(**values)` gets
+    them; `query` reads them with the period under its own name."""
     return dict(parse_qsl((query or "").lstrip("?")))
 
 
 def filter_bar(ids: FilterIds, selection: Selection, periods: list[str], names: dict[str, str], *,
-               region: bool, period_kind: str = "schooljaar", kinds: list[str] | None = None,
+               region: bool, kinds: list[str] | None = None,
                period_text: Callable[[str], str] | None = None) -> html.Div:
     """The dropdowns: newest period first (shown by `period_text`, default as the URL writes it; a reference
     date the Dutch way); the region first among the municipalities (if the viewer may see it); the type of
     education only when `kinds` is given."""
+    period_kind = ids.period_kind
     text = period_text or (lambda p: _period_text(period_kind, p))
-    municipality_options = [{"label": REGION_LABEL, "value": REGION_CODE}] if region else []
+    municipality_options = [{"label": REGION_NAME, "value": REGION_CODE}] if region else []
     municipality_options += [{"label": n, "value": c} for c, n in names.items()]
     parts = [
         _dropdown(ids.period, period_kind.capitalize(),

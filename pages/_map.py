@@ -27,8 +27,8 @@ from dash import dcc, html
 
 from access.roles import Viewer
 from pages import _filters
-from pages import _format as fmt
-from pages._style import BACKGROUND, CONTEXT, NO_VALUE, REFERENCE, SEQUENTIAL, TEXT, figure_template
+from presentation import formats as fmt
+from presentation.style import BACKGROUND, CONTEXT, NO_VALUE, REFERENCE, SEQUENTIAL, TEXT, figure_template
 from warehouse import queries
 from warehouse.connection import Warehouse
 from warehouse.registry import Kpi
@@ -162,19 +162,21 @@ def chosen_search(wh: Warehouse, viewer: Viewer, period_kind: str, default_kpi: 
         if municipality not in _filters.visible_municipalities(queries.municipalities(wh), viewer):
             return None
     periods = queries.periods(wh, period_kind) if period is not None else []
-    return next_search(periods, period, municipality, current, kind, map_kpi, default_kpi)
+    return next_search(periods, period, municipality, current, kind, map_kpi, default_kpi, period_kind=period_kind)
 
 
 def next_search(periods: list[str], period: str | None, municipality: str | None, current: str | None,
-                kind: str | None, map_kpi: str | None, default_kpi: str) -> str | None:
+                kind: str | None, map_kpi: str | None, default_kpi: str, *, period_kind: str) -> str | None:
     """The query string for the filter bar's values and the map's KPI, or None when nothing changes. The
     filters follow _filters.next_search (latest period and the region stay out of the URL); the map's KPI
     is added unless it is the default; without a chooser on the page (None) the URL's own value is kept."""
     if period is None or municipality is None:
         return None
     # next_search against an empty URL returns the filters' own query string ("" parses like None, hence `or`)
-    params = _filters.parse(_filters.next_search(periods, period, municipality, None, kind) or "")
-    chosen = map_kpi if map_kpi is not None else _filters.parse(current).get(PARAM)
+    params = _filters.parse(_filters.next_search(periods, period, municipality, None, kind,
+                                                 period_kind=period_kind) or "")
+    now = _filters.query(current, period_kind)  # an old link's `jaar` is the same period
+    chosen = map_kpi if map_kpi is not None else now.get(PARAM)
     if chosen and chosen != default_kpi:
         params[PARAM] = chosen
-    return None if params == _filters.parse(current) else (f"?{urlencode(params)}" if params else "")
+    return None if params == now else (f"?{urlencode(params)}" if params else "")

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pages import _format as fmt
 from pages._download import Column
+from presentation import formats as fmt
+from presentation import labels
 from warehouse import queries, views
 from warehouse.connection import Warehouse
 
@@ -87,7 +88,6 @@ VSV_COLUMNS: list[Column] = [
     ("regio_pct", "VSV-percentage regio", 2), ("norm", "Landelijke norm", 2),
 ]
 _AGE_ORDER = ("12-15", "16-17", "18-20", "21-22")
-_SEX_LABELS = {"M": "man", "V": "vrouw"}
 
 
 def vsv_status(wh: Warehouse, code: str, public: bool = False) -> dict[str, str]:
@@ -109,7 +109,7 @@ def _vsv_group(breakdown: str) -> tuple[int, str] | None:
         age = parts["leeftijd"]
         return (20 + (_AGE_ORDER.index(age) if age in _AGE_ORDER else 9), f"{age} jaar")
     if set(parts) == {"geslacht"}:
-        return (30 + (1 if parts["geslacht"] == "V" else 0), _SEX_LABELS.get(parts["geslacht"], parts["geslacht"]))
+        return (30 + (1 if parts["geslacht"] == "V" else 0), labels.SEX.get(parts["geslacht"], parts["geslacht"]))
     return None
 
 
@@ -142,11 +142,6 @@ def vsv_table(wh: Warehouse, year: str, code: str, public: bool, norms: pd.DataF
 
 # --- one school location: the detail that opens on a click in the school chart or table -----------------
 REASONS_KPI = "sluitredenen"
-KIND_LABELS = {"V1": "V1 (oud)", "V2": "V2 (oud)", "V3": "V3: 16 uur, onder 18", "V4": "V4: 16 uur, 18 en ouder",
-               "L": "Luxe verzuim", "LRV": "Langdurig relatief verzuim", "RMC": "RMC (18 en ouder)", "O": "Overig",
-               "signaal": "Signaal verzuim", "beginnend": "Beginnend verzuim"}
-# DUO's closing reasons 1-7; the registry names the first and the last (docs/kpis.md, sluitredenen)
-REASON_LABELS = {"1": "1: terug naar school", "7": "7: geoorloofd afwezig"}
 
 
 @dataclass(frozen=True)
@@ -174,7 +169,7 @@ def school_detail(wh: Warehouse, school_id: str, year: str, years: list[str], pu
         if period != year or parts.get("school") != school_id or parts.get("maat") != "meldingen":
             continue
         if "verzuimsoort" in parts:
-            kinds.append((KIND_LABELS.get(parts["verzuimsoort"], parts["verzuimsoort"]), value))
+            kinds.append((labels.ABSENCE_KINDS.get(parts["verzuimsoort"], parts["verzuimsoort"]), value))
         else:
             total = value
     reasons_frame = queries.kpi_values(wh, [REASONS_KPI], [year], municipality_code=queries.REGION_CODE,
@@ -189,6 +184,6 @@ def school_detail(wh: Warehouse, school_id: str, year: str, years: list[str], pu
         trend=trend.sort_values("period", kind="stable").reset_index(drop=True),
         reports=pd.DataFrame(sorted(kinds), columns=["soort", "aantal"], dtype=object),
         reports_total=total,
-        reasons=pd.DataFrame([(REASON_LABELS.get(r, r), v) for r, v in reasons], columns=["reden", "aantal"],
+        reasons=pd.DataFrame([(labels.CLOSING_REASONS.get(r, r), v) for r, v in reasons], columns=["reden", "aantal"],
                              dtype=object),
     )

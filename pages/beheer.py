@@ -14,8 +14,8 @@ from dash import html
 
 from access import store
 from access.roles import ADMINISTRATION, LABELS
-from pages import _format as fmt
 from pages._components import data_grid, page_header
+from presentation import formats as fmt
 
 dash.register_page(__name__, path="/beheer", name="Beheer", title="Beheer - RBL Monitor", order=90,
                    access=ADMINISTRATION)

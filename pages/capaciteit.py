@@ -3,7 +3,7 @@ municipality: FTE per municipality and role, inhabitants 5-17 per FTE leerplicht
 progress by kind and age and per FTE, new cases per FTE in the last complete school year, and the contact
 person coverage of the schools with the list of schools that have none or several. The coordinator also
 sees the work in progress per staff member (person-level: audited). Filters in the URL:
-`/capaciteit?jaar=2024-10-01&gemeente=GM0758` (pages._filters; `jaar` holds the reference date).
+`/capaciteit?peildatum=2024-10-01&gemeente=GM0758` (pages._filters).
 
 Every figure comes from the KPI registry through `queries.kpi_values` (suppressed for the portfolio
 holder); the tables are built from those rows in pages/_capacity.py, by functions the downloads share, so
@@ -25,15 +25,17 @@ from access import store
 from access.roles import FIGURES, PERSON_LEVEL, Viewer
 from access.web import audit_export, current_viewer, secured_callback
 from pages import _capacity, _download, _filters, _tables
-from pages import _format as fmt
-from pages._components import empty_state, figures_grid, kpi_card, page_header, source_text
+from pages._components import empty_state, figures_grid, kpi_card, source_text
 from pages._data import kpis, warehouse
-from pages._style import PRIMARY, REFERENCE, plotly_template
+from pages._page import page_layout, page_top, url_callback
+from presentation import formats as fmt
+from presentation.labels import REGION_NAME
+from presentation.style import PRIMARY, REFERENCE, plotly_template
 from warehouse import queries
-from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.connection import Warehouse
 
 PAGE = "capaciteit"
-IDS = _filters.FilterIds(PAGE)
+IDS = _filters.FilterIds(PAGE, _capacity.KIND)
 KIND, YEAR_KIND, FLOW_KPI = _capacity.KIND, _capacity.YEAR_KIND, _capacity.FLOW_KPI
 CARD_KPIS = ["fte", "leerplichtigen_per_fte", "werkvoorraad", "werkvoorraad_per_fte", FLOW_KPI,
              "contactpersoon_dekking"]
@@ -46,7 +48,7 @@ SUPPRESSED_NOTE = "Onderdrukte waarden (<5, –, ×) staan niet in de grafiek; d
 
 def _staff_target(sel: _filters.Selection) -> str:
     """What the audit log names: the person-level view and its selection (never its content)."""
-    return f"{STAFF_SECTION}{_filters.search(sel.period, sel.municipality)}"
+    return f"{STAFF_SECTION}{_filters.search(sel.period, sel.municipality, period_kind=KIND)}"
 
 
 class Table(NamedTuple):
@@ -111,18 +113,7 @@ dash.register_page(__name__, path=f"/{PAGE}", name="Capaciteit", title="Capacite
                    access=FIGURES, skeleton=skeleton)
 
 
-@secured_callback(
-    Output(IDS.url, "search"),
-    Input(IDS.period, "value"), Input(IDS.municipality, "value"),
-    State(IDS.url, "search"),
-    prevent_initial_call=True,
-    roles=FIGURES,
-)
-def choose(period: str | None, municipality: str | None, current: str | None) -> object:
-    """The filter bar's values into the URL; the page router then redraws the page."""
-    dates = queries.periods(warehouse(), KIND) if period is not None else []
-    wanted = _filters.next_search(dates, period, municipality, current)
-    return no_update if wanted is None else wanted
+choose = url_callback(IDS, lambda wh: queries.periods(wh, KIND), FIGURES)
 
 
 def send(key: str, search: str | None, csv: bool) -> object:
@@ -130,7 +121,7 @@ def send(key: str, search: str | None, csv: bool) -> object:
     viewer, wh, table = current_viewer(), warehouse(), TABLES[key]
     if viewer is None or viewer.role not in table.roles:
         raise PreventUpdate
-    view = _capacity.resolve(wh, viewer, _filters.parse(search))
+    view = _capacity.resolve(wh, viewer, _filters.query(search, KIND))
     sel = view.selection
     if sel.period is None or sel.municipality is None:
         return no_update
@@ -165,31 +156,19 @@ for _table in TABLES.values():
 
 # --- the page ------------------------------------------------------------------------------------------
 
-def layout(jaar: str | None = None, gemeente: str | None = None, **_: object):
-    try:
-        return _page(warehouse(), current_viewer(), {k: v for k, v in (("jaar", jaar), ("gemeente", gemeente)) if v})
-    except WarehouseMissing:
-        return html.Div([page_header("Capaciteit"),
-                         empty_state("Nog geen gegevens: er is nog geen warehouse gepubliceerd.")])
-
-
-def _page(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
-    view = _capacity.resolve(wh, viewer, query)
+@page_layout("Capaciteit", period_kind=IDS.period_kind)
+def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
+    dates = queries.periods(wh, KIND)
+    top = page_top(wh, viewer, IDS, dates, query, "Capaciteit", "Nog geen peildatum met capaciteitscijfers.")
+    view = _capacity.View(top.selection, top.names, dates, viewer.may_see_region)
     sel = view.selection
-    if sel.municipality is None:
-        return empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")
-    bar = _filters.filter_bar(IDS, sel, view.dates, view.names, region=viewer.may_see_region, period_kind=KIND)
-    header = page_header(f"Capaciteit {sel.municipality_name}", queries.data_date(wh), extra=bar)
-    notices = [empty_state(n) for n in sel.notices]
-    if sel.period is None:
-        return html.Div([header, *notices, empty_state("Nog geen peildatum met capaciteitscijfers.")])
     figures = _capacity.load_figures(wh, view.dates, sel.period, viewer.public)
     registry, code = kpis(), sel.municipality
     on = fmt.period_label(KIND, sel.period)
     tables = {k: build_table(k, wh, viewer, view, figures) for k in TABLES if k != "medewerkers"}
     staff = _staff_section(wh, viewer, view, figures) if _capacity.sees_staff(viewer) else None
     return html.Div([
-        header, *notices,
+        *top.head,
         html.P(f"De stand op {on}. Nieuwe zaken per fte: over het laatste volledige "
                f"{fmt.period_label(YEAR_KIND, figures.year)}.", className="text-muted", id="capaciteit-toelichting"),
         dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4") for c in _cards(figures, code)]),
@@ -285,7 +264,7 @@ def _numbers(values: pd.Series) -> list[float | None]:
 
 def _fte_chart(table: pd.DataFrame, public: bool):
     """FTE per municipality, stacked by role; the region's total is left out (it would dwarf the rest)."""
-    areas = table[table["gemeente"] != _filters.REGION_LABEL]
+    areas = table[table["gemeente"] != REGION_NAME]
     fields = [f"fte_{r}" for r in _capacity.ROLES]
     if sum(v or 0 for f in fields for v in _numbers(_numeric(areas, f))) == 0:
         return empty_state("Geen formatie op deze peildatum in deze selectie.")
@@ -300,12 +279,12 @@ def _fte_chart(table: pd.DataFrame, public: bool):
 def _per_fte_chart(table: pd.DataFrame, public: bool):
     """Inhabitants 5-17 per FTE leerplichtambtenaar, highest first, with the region as a black bar."""
     areas = table.assign(v=_numeric(table, "leerplichtigen_per_fte")).dropna(subset=["v"])
-    if (areas["gemeente"] != _filters.REGION_LABEL).sum() == 0:
+    if (areas["gemeente"] != REGION_NAME).sum() == 0:
         return empty_state("Geen fte leerplichtambtenaar op deze peildatum in deze selectie.")
     areas = areas.sort_values("v", ascending=False)
     data = [{"type": "bar", "orientation": "h", "x": _numbers(areas["v"]), "y": list(areas["gemeente"]),
              "text": [fmt.number(v, 0) for v in areas["v"]], "textposition": "auto",
-             "marker": {"color": [REFERENCE if g == _filters.REGION_LABEL else PRIMARY for g in areas["gemeente"]]},
+             "marker": {"color": [REFERENCE if g == REGION_NAME else PRIMARY for g in areas["gemeente"]]},
              "hovertemplate": "%{y}: %{x:,.0f} inwoners 5-17 jaar per fte<extra></extra>"}]
     layout = {"height": 160 + 26 * len(areas), "showlegend": False,
               "xaxis": _axis("Inwoners 5-17 jaar per fte leerplichtambtenaar"),

@@ -17,14 +17,15 @@ import pandas as pd
 from dash import Input, Output, ctx, dcc, html, no_update
 
 from access import store
-from access.roles import COORDINATOR, DATA_QUALITY
+from access.roles import COORDINATOR, DATA_QUALITY, Viewer
 from access.web import audit_export, current_viewer, secured_callback
 from pages import _download
-from pages import _format as fmt
 from pages._components import empty_state, figures_grid, page_header
 from pages._data import kpis, warehouse
+from pages._page import page_layout
+from presentation import formats as fmt
 from warehouse import queries, views
-from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.connection import Warehouse
 
 DOWNLOAD_ID = "data-download"
 REJECTS_ON_SCREEN = 1000  # rows the page sends; a load may have many more (the download has them all)
@@ -163,12 +164,8 @@ def _freshness(wh) -> html.Div:
     ])
 
 
-def layout(**_: object) -> html.Div:
-    try:
-        wh = warehouse()
-        queries.load_history(wh)
-    except WarehouseMissing:
-        return html.Div([page_header("Data"), empty_state("Er is nog geen warehouse gepubliceerd.")])
+@page_layout("Data", missing="Er is nog geen warehouse gepubliceerd.")
+def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
     rejects = _table(wh, "afgekeurde-regels")
     shown = (f"De eerste {fmt.number(REJECTS_ON_SCREEN, 0)} staan hieronder; de download bevat ze allemaal."
              if len(rejects) > REJECTS_ON_SCREEN else "")

@@ -1,7 +1,7 @@
 """Effectrapportage: the Doorstroompunt effect report for DUO of one past school year, for the region or one
 municipality: young people in view by origin and age band, first contact within the term, trajectory results
 and the share positive, 18+ absence; the deadline (a setting) and the XLSX of reports.effectrapportage.
-Filters in the URL: `/effectrapportage?jaar=2023-2024&gemeente=GM0758` (pages._filters).
+Filters in the URL: `/effectrapportage?schooljaar=2023-2024&gemeente=GM0758` (pages._filters).
 """
 
 from __future__ import annotations
@@ -17,15 +17,16 @@ from dash import Input, Output, State, dcc, html, no_update
 from access.roles import FIGURES, Viewer
 from access.web import current_viewer, secured_callback
 from pages import _filters
-from pages import _format as fmt
-from pages._components import empty_state, kpi_card, page_header, source_text
+from pages._components import empty_state, kpi_card, source_text
 from pages._data import kpis, warehouse
-from pages._style import plotly_template
+from pages._page import page_layout, page_top, url_callback
+from presentation import formats as fmt
+from presentation.style import plotly_template
 from reports import effectrapportage as report
 from warehouse import queries, views
-from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.connection import Warehouse
 
-IDS = _filters.FilterIds("effectrapportage")
+IDS = _filters.FilterIds("effectrapportage", report.KIND)
 DOWNLOAD_ID, XLSX_ID = "effectrapportage-download", "effectrapportage-download-xlsx"
 TABLE_ID, MUNICIPALITIES_ID = "effectrapportage-tabel", "effectrapportage-gemeenten"
 DEADLINE_ID = "effectrapportage-termijn"
@@ -39,27 +40,7 @@ dash.register_page(__name__, path="/effectrapportage", name="Effectrapportage",
                    title="Effectrapportage - RBL Monitor", order=60, access=FIGURES, skeleton=skeleton)
 
 
-def layout(jaar: str | None = None, gemeente: str | None = None, **_: object):
-    try:
-        return _page(warehouse(), current_viewer(), jaar, gemeente)
-    except WarehouseMissing:
-        return html.Div([page_header("Effectrapportage Doorstroompunt"),
-                         empty_state("Nog geen gegevens: er is nog geen warehouse gepubliceerd.")])
-
-
-@secured_callback(
-    Output(IDS.url, "search"),
-    Input(IDS.period, "value"), Input(IDS.municipality, "value"),
-    State(IDS.url, "search"),
-    prevent_initial_call=True,
-    roles=FIGURES,
-)
-def choose(period: str | None, municipality: str | None, current: str | None) -> object:
-    """The filter bar's values into the URL; the page router then redraws the page."""
-    wh = warehouse()
-    years = _years(wh) if period is not None else []
-    wanted = _filters.next_search(years, period, municipality, current)
-    return no_update if wanted is None else wanted
+choose = url_callback(IDS, lambda wh: _years(wh), FIGURES)
 
 
 @secured_callback(
@@ -72,7 +53,7 @@ def choose(period: str | None, municipality: str | None, current: str | None) ->
 def download(_xlsx: int | None, search: str | None) -> object:
     """The report's workbook, recomputed here from the URL for this viewer (suppressed for portfolio holders)."""
     viewer, wh = current_viewer(), warehouse()
-    sel, names = _selection(wh, viewer, _filters.parse(search))
+    sel, names = _selection(wh, viewer, _filters.query(search, IDS.period_kind))
     if sel.period is None or sel.municipality is None:
         return no_update
     built = _build(wh, viewer, sel, names)
@@ -85,9 +66,7 @@ def _years(wh: Warehouse) -> list[str]:
 
 
 def _selection(wh: Warehouse, viewer: Viewer, query: dict) -> tuple[_filters.Selection, dict[str, str]]:
-    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
-    sel = _filters.select(viewer, names, _years(wh), [], query.get("jaar"), query.get("gemeente"), None)
-    return sel, names
+    return _filters.select_from(wh, viewer, IDS.period_kind, _years(wh), query)
 
 
 def _build(wh: Warehouse, viewer: Viewer, sel: _filters.Selection, names: dict[str, str]) -> report.EffectReport:
@@ -96,23 +75,16 @@ def _build(wh: Warehouse, viewer: Viewer, sel: _filters.Selection, names: dict[s
     return report.build(wh, sel.period, sel.municipality, viewer.public, visible, viewer.may_see_region)
 
 
-def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente) -> html.Div:
-    sel, names = _selection(wh, viewer, {"jaar": jaar, "gemeente": gemeente})
-    if sel.municipality is None:
-        return empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")
-    years = _years(wh)
-    bar = _filters.filter_bar(IDS, sel, years, names, region=viewer.may_see_region)
-    header = page_header(f"Effectrapportage Doorstroompunt {sel.municipality_name}", queries.data_date(wh),
-                         extra=bar)
-    notices = [empty_state(n) for n in sel.notices]
-    if sel.period is None:
-        return html.Div([header, *notices, empty_state("Nog geen afgesloten schooljaar met cijfers van het "
-                                                       "Doorstroompunt.")])
+@page_layout("Effectrapportage Doorstroompunt", period_kind=IDS.period_kind)
+def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
+    top = page_top(wh, viewer, IDS, _years(wh), query, "Effectrapportage Doorstroompunt",
+                   "Nog geen afgesloten schooljaar met cijfers van het Doorstroompunt.")
+    sel, names = top.selection, top.names
     built = _build(wh, viewer, sel, names)
     registry = kpis()
     period_label = fmt.period_label(report.KIND, sel.period)
     return html.Div([
-        header, *notices,
+        *top.head,
         dbc.Alert(_deadline(built.due), id=DEADLINE_ID, color="info", className="rbl-deadline"),
         html.P(fmt.suppressed_text(), className="text-muted") if viewer.public else None,
         dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4")

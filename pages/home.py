@@ -12,12 +12,14 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from access.roles import COORDINATOR, FIGURES, Viewer
-from access.web import current_viewer, secured_callback
-from pages import _format as fmt
+from access.web import secured_callback
 from pages._components import LOCATION_ID, empty_state, kpi_card, page_header
-from pages._data import kpis, warehouse
+from pages._data import kpis
+from pages._page import NO_WAREHOUSE, page_layout
+from presentation import formats as fmt
+from presentation.labels import REGION_NAME
 from warehouse import queries, views
-from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.connection import Warehouse
 from warehouse.registry import SECTIONS, Kpi, Registry
 
 SELECTOR_ID = "gemeente-keuze"
@@ -31,24 +33,14 @@ def skeleton() -> html.Div:
 dash.register_page(__name__, path="/", name="Overzicht", title="Overzicht - RBL Monitor", order=0,
                    access=FIGURES, skeleton=skeleton)
 
-REGION_LABEL = "Regio West-Brabant"
 # The selector's value for the region; the URL then carries no `gemeente` at all.
 REGION_OPTION = queries.REGION_CODE
 
 
-def layout(gemeente: str | None = None, **_: object) -> html.Div:
-    try:
-        return _overview(warehouse(), kpis(), gemeente, current_viewer())
-    except WarehouseMissing:
-        return html.Div(
-            [
-                page_header(f"Overzicht {REGION_LABEL}", extra=_selector(None, REGION_OPTION)),
-                empty_state(
-                    "Nog geen gegevens: er is nog geen warehouse gepubliceerd. "
-                    "Laad eerst de bronbestanden; daarna verschijnen hier de kerncijfers."
-                ),
-            ]
-        )
+@page_layout(lambda: page_header(f"Overzicht {REGION_NAME}", extra=_selector(None, REGION_OPTION)),
+             missing=f"{NO_WAREHOUSE} Laad eerst de bronbestanden; daarna verschijnen hier de kerncijfers.")
+def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
+    return _overview(wh, kpis(), query.get("gemeente"), viewer)
 
 
 @secured_callback(
@@ -84,7 +76,7 @@ def _overview(wh: Warehouse, registry: Registry, gemeente: str | None, viewer: V
     code = gemeente or (queries.REGION_CODE if viewer.may_see_region else fallback)
     if code is None:
         return empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")
-    where = names.get(code, REGION_LABEL)
+    where = names.get(code, REGION_NAME)
     cards = _cards(wh, registry, code, where, viewer)
     return html.Div(
         [
@@ -97,7 +89,7 @@ def _overview(wh: Warehouse, registry: Registry, gemeente: str | None, viewer: V
 
 
 def _selector(municipalities: pd.DataFrame | None, choice: str | None, region: bool = True) -> html.Div:
-    options = [{"label": REGION_LABEL, "value": REGION_OPTION}] if region else []
+    options = [{"label": REGION_NAME, "value": REGION_OPTION}] if region else []
     if municipalities is not None:
         options += [
             {"label": row.naam, "value": row.gemeente_code} for row in municipalities.itertuples(index=False)
@@ -109,7 +101,7 @@ def _selector(municipalities: pd.DataFrame | None, choice: str | None, region: b
                 id=SELECTOR_ID,
                 options=options,
                 value=choice,
-                placeholder=REGION_LABEL,
+                placeholder=REGION_NAME,
                 clearable=False,
                 searchable=True,
             ),

@@ -1,6 +1,6 @@
 """Jaarverslag: the statistical annual report (art. 25 Lpw) of one school year for a municipality or the region,
 with a column per type of education and the previous school year beside it, and the whole report as XLSX
-(every area the viewer may see) or CSV (long format). Filters in the URL: `/jaarverslag?jaar=2023-2024
+(every area the viewer may see) or CSV (long format). Filters in the URL: `/jaarverslag?schooljaar=2023-2024
 &gemeente=GM0758` (pages._filters). The coordinator chooses the publication version (small numbers
 suppressed) or the internal one; every other role only gets the publication version, decided on the server.
 """
@@ -15,16 +15,17 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from access.roles import COORDINATOR, FIGURES, Viewer
 from access.web import current_viewer, secured_callback
 from pages import _filters
-from pages import _format as fmt
-from pages._components import empty_state, page_header, source_text
+from pages._components import source_text
 from pages._data import kpis, warehouse
+from pages._page import page_layout, page_top, url_callback
+from presentation import formats as fmt
 from reports import jaarverslag as report
 from reports import webjaarverslag
 from warehouse import jaarverslag as jv
 from warehouse import notes, queries
-from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.connection import Warehouse
 
-IDS = _filters.FilterIds("jaarverslag")
+IDS = _filters.FilterIds("jaarverslag", report.KIND)
 DOWNLOAD_ID, CSV_ID, XLSX_ID = "jaarverslag-download", "jaarverslag-download-csv", "jaarverslag-download-xlsx"
 VERSION_ID, TABLE_ID = "jaarverslag-versie", "jaarverslag-tabel"
 WEB_ID, WEB_DOWNLOAD_ID = "jaarverslag-download-web", "jaarverslag-download-webzip"  # the coordinator's ZIP
@@ -46,26 +47,7 @@ def cell_id(row_id: str, field: str) -> str:
     return f"jv-{row_id}-{field}"
 
 
-def layout(jaar: str | None = None, gemeente: str | None = None, **_: object):
-    try:
-        return _page(warehouse(), current_viewer(), jaar, gemeente)
-    except WarehouseMissing:
-        return html.Div([page_header("Jaarverslag"),
-                         empty_state("Nog geen gegevens: er is nog geen warehouse gepubliceerd.")])
-
-
-@secured_callback(
-    Output(IDS.url, "search"),
-    Input(IDS.period, "value"), Input(IDS.municipality, "value"),
-    State(IDS.url, "search"),
-    prevent_initial_call=True,
-    roles=FIGURES,
-)
-def choose(period: str | None, municipality: str | None, current: str | None) -> object:
-    """The filter bar's values into the URL; the page router then redraws the page."""
-    years = queries.periods(warehouse(), report.KIND) if period is not None else []
-    wanted = _filters.next_search(years, period, municipality, current)
-    return no_update if wanted is None else wanted
+choose = url_callback(IDS, lambda wh: queries.periods(wh, report.KIND), FIGURES)
 
 
 @secured_callback(
@@ -80,7 +62,7 @@ def download(_csv: int | None, _xlsx: int | None, search: str | None, version: s
     coordinator can have the internal version: the browser's choice counts for nobody else."""
     viewer, wh = current_viewer(), warehouse()
     years = queries.periods(wh, report.KIND)
-    year = _filters.parse(search).get("jaar")
+    year = _filters.query(search, report.KIND).get(report.KIND)
     year = year if year in years else (years[-1] if years else None)
     if year is None:
         return no_update
@@ -122,23 +104,17 @@ def viewer_scope(wh: Warehouse, viewer: Viewer, internal: bool = False) -> repor
     return report.Scope(names, viewer.may_see_region, public=not (internal and viewer.role == COORDINATOR))
 
 
-def _page(wh: Warehouse, viewer: Viewer, jaar: str | None, gemeente: str | None) -> html.Div:
-    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
+@page_layout("Jaarverslag", period_kind=IDS.period_kind)
+def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
     years = queries.periods(wh, report.KIND)
-    sel = _filters.select(viewer, names, years, [], jaar, gemeente, None)
-    if sel.municipality is None:
-        return empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")
-    bar = _filters.filter_bar(IDS, sel, years, names, region=viewer.may_see_region)
-    header = page_header(f"Jaarverslag {sel.municipality_name}", queries.data_date(wh), extra=bar)
-    notices = [empty_state(n) for n in sel.notices]
-    if sel.period is None:
-        return html.Div([header, *notices, empty_state("Nog geen schooljaar met cijfers.")])
+    top = page_top(wh, viewer, IDS, years, query, "Jaarverslag", "Nog geen schooljaar met cijfers.")
+    sel = top.selection
     previous = report.previous_year(years, sel.period)
     scope = report.Scope({} if sel.municipality == queries.REGION_CODE else {sel.municipality: sel.municipality_name},
                          sel.municipality == queries.REGION_CODE, public=viewer.public)
     table = report.area_table(report.long_rows(wh, sel.period, scope), sel.municipality, sel.period, previous)
     return html.Div([
-        header, *notices,
+        *top.head,
         html.P(_intro(sel.period, previous, viewer.public), className="text-muted"),
         *_notes(sel.period, previous, sel.municipality),
         _table(table, report.table_columns(sel.period, previous)),

@@ -1,7 +1,7 @@
 """Kostenverdeling: the cost split of one budget year over the participating municipalities, pro rata their
 inhabitants aged 5 to 23 on 1 January of the year before (art. 9), with the four quarterly advances (art. 10):
 from the `begroting` source, or for an amount typed here (one total or per service level). The state is in the
-URL, so a calculation can be bookmarked: `/kostenverdeling?jaar=2026&bedrag=1.000.000,01` (or `niveau_1=`,
+URL, so a calculation can be bookmarked: `/kostenverdeling?begrotingsjaar=2026&bedrag=1.000.000,01` (or `niveau_1=`,
 `niveau_2=`, `niveau_2A=`). The split itself is the KPI's (warehouse.cost_split); the table is
 reports.kostenverdeling's, as is the XLSX.
 """
@@ -19,12 +19,13 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from access.roles import FIGURES, Viewer
 from access.web import current_viewer, secured_callback
 from pages import _filters
-from pages import _format as fmt
 from pages._components import empty_state, page_header, source_text
 from pages._data import kpis, warehouse
+from pages._page import page_layout
+from presentation import formats as fmt
 from reports import kostenverdeling as report
 from warehouse import cost_split, queries
-from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.connection import Warehouse
 
 PAGE = "kostenverdeling"
 URL_ID, YEAR_ID, MESSAGE_ID = f"{PAGE}-url", f"{PAGE}-jaar", f"{PAGE}-melding"
@@ -32,6 +33,7 @@ TOTAL_ID, CALC_ID, RESET_ID = f"{PAGE}-bedrag", f"{PAGE}-bereken", f"{PAGE}-begr
 LEVEL_IDS = {level: f"{PAGE}-niveau-{level}" for level in cost_split.LEVELS}
 DOWNLOAD_ID, XLSX_ID = f"{PAGE}-download", f"{PAGE}-download-xlsx"
 TABLE_ID, LINES_ID, CHECK_ID, MODE_ID = f"{PAGE}-tabel", f"{PAGE}-regels", f"{PAGE}-controle", f"{PAGE}-bron"
+YEAR_KEY = cost_split.KIND  # URL parameter of the budget year (an old link's `jaar` is read as it: pages._filters)
 TOTAL_KEY = "bedrag"  # URL parameters of the entered amounts
 LEVEL_KEYS = {level: f"niveau_{level}" for level in cost_split.LEVELS}
 
@@ -45,16 +47,6 @@ def skeleton() -> html.Div:
 
 dash.register_page(__name__, path="/kostenverdeling", name="Kostenverdeling", title="Kostenverdeling - RBL Monitor",
                    order=70, access=FIGURES, skeleton=skeleton)
-
-
-def layout(jaar: str | None = None, bedrag: str | None = None, niveau_1: str | None = None,
-           niveau_2: str | None = None, niveau_2A: str | None = None, **_: object):  # noqa: N803 (URL key)
-    try:
-        query = {"jaar": jaar, TOTAL_KEY: bedrag, "niveau_1": niveau_1, "niveau_2": niveau_2, "niveau_2A": niveau_2A}
-        return _page(warehouse(), current_viewer(), query)
-    except WarehouseMissing:
-        return html.Div([page_header("Kostenverdeling"),
-                         empty_state("Nog geen gegevens: er is nog geen warehouse gepubliceerd.")])
 
 
 SUBMITS = [Input(CALC_ID, "n_clicks"), Input(TOTAL_ID, "n_submit"), *[Input(i, "n_submit") for i in LEVEL_IDS.values()]]
@@ -71,18 +63,18 @@ def choose(year: str | None, *args: object) -> object:
     """The chosen year and the typed amounts into the URL; the page router then redraws the page. A wrong
     amount leaves the URL alone (`explain` says what is wrong)."""
     total, *levels, current = args[-(len(AMOUNTS) + 1):]
-    query = _filters.parse(current)
+    query = _filters.query(current, YEAR_KEY)
     if ctx.triggered_id == RESET_ID:
         amounts: dict[str, str] = {}
     elif ctx.triggered_id == YEAR_ID:
-        amounts = {k: v for k, v in query.items() if k != "jaar"}
+        amounts = {k: v for k, v in query.items() if k != YEAR_KEY}
     else:
         entered, problem = _typed(total, levels)
         if problem:
             return no_update
         amounts = _amount_params(entered)
     years, default = _years(warehouse())
-    chosen = year if year in years else query.get("jaar")
+    chosen = year if year in years else query.get(YEAR_KEY)
     wanted = _search(None if chosen == default else chosen, amounts)
     return no_update if _filters.parse(wanted) == query else wanted
 
@@ -120,7 +112,7 @@ def _typed(total: object, levels: list) -> tuple[dict[str, int], str]:
 def download(_xlsx: int | None, search: str | None) -> object:
     """The split as on screen, recomputed here from the URL for this viewer."""
     viewer, wh = current_viewer(), warehouse()
-    state = _state(wh, _filters.parse(search))
+    state = _state(wh, _filters.query(search, YEAR_KEY))
     if state.year is None or (state.entered is None and not state.in_source):
         return no_update
     split = _build(wh, viewer, state)
@@ -149,9 +141,9 @@ def _years(wh: Warehouse) -> tuple[list[str], str | None]:
 def _state(wh: Warehouse, query: dict) -> _State:
     years, default = _years(wh)
     notices = []
-    year = query.get("jaar") or default
+    year = query.get(YEAR_KEY) or default
     if year not in years:
-        notices.append(f"Onbekend begrotingsjaar '{query.get('jaar')}'; hieronder {default}.")
+        notices.append(f"Onbekend begrotingsjaar '{query.get(YEAR_KEY)}'; hieronder {default}.")
         year = default
     entered = None
     try:
@@ -177,11 +169,12 @@ def _amount_params(entered: dict[str, int]) -> dict[str, str]:
 
 
 def _search(year: str | None, amounts: dict[str, str]) -> str:
-    params = ({"jaar": year} if year else {}) | {k: v for k, v in amounts.items() if v}
+    params = ({YEAR_KEY: year} if year else {}) | {k: v for k, v in amounts.items() if v}
     return f"?{urlencode(params)}" if params else ""
 
 
-def _page(wh: Warehouse, viewer: Viewer, query: dict) -> html.Div:
+@page_layout("Kostenverdeling", period_kind=YEAR_KEY)
+def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
     state = _state(wh, query)
     bar = html.Div([
         html.Label("Begrotingsjaar", htmlFor=YEAR_ID, className="form-label mb-1"),

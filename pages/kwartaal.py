@@ -1,7 +1,7 @@
 """Kwartaal: the quarterly meeting view of the joint body. The main figures of one calendar quarter beside the
 previous quarter and the same quarter a year before, the quarters in charts, one row per municipality, the
 deadlines coming up, and the PDF meeting pack (reports.kwartaal; always suppressed). Filters in the URL:
-`/kwartaal?jaar=2025-K3&gemeente=GM0758` (pages._filters). Printing the page gives an A4 handout
+`/kwartaal?kwartaal=2025-K3&gemeente=GM0758` (pages._filters). Printing the page gives an A4 handout
 (assets/print.css). For the coordinator, who prepares the meeting, and the portfolio holders (suppressed).
 """
 
@@ -16,16 +16,17 @@ from dash import Input, Output, State, dcc, html, no_update
 from access.roles import COORDINATOR, PORTFOLIO_HOLDER, Viewer
 from access.web import current_viewer, secured_callback
 from pages import _filters
-from pages import _format as fmt
-from pages._components import card_id, definition_popover, empty_state, page_header, source_text
+from pages._components import card_id, definition_popover, empty_state, source_text
 from pages._data import warehouse
+from pages._page import page_layout, page_top, url_callback
+from presentation import formats as fmt
 from reports import kwartaal as report
 from warehouse import queries
-from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.connection import Warehouse
 from warehouse.kpis import KPIS
 
 ROLES = (COORDINATOR, PORTFOLIO_HOLDER)  # the joint body's meeting: staff have their own pages
-IDS = _filters.FilterIds("kwartaal")
+IDS = _filters.FilterIds("kwartaal", report.KIND)
 PDF_ID, DOWNLOAD_ID = "kwartaal-download-pdf", "kwartaal-download"
 TABLE_ID, DEADLINES_ID = "kwartaal-gemeenten", "kwartaal-deadlines"
 
@@ -38,27 +39,7 @@ dash.register_page(__name__, path="/kwartaal", name="Kwartaal", title="Kwartaal 
                    access=ROLES, skeleton=skeleton)
 
 
-def layout(jaar: str | None = None, gemeente: str | None = None, **_: object):
-    viewer = current_viewer()
-    try:
-        return _page(warehouse(), viewer, jaar, gemeente)
-    except WarehouseMissing:
-        return html.Div([page_header("Kwartaalrapportage"),
-                         empty_state("Nog geen gegevens: er is nog geen warehouse gepubliceerd.")])
-
-
-@secured_callback(
-    Output(IDS.url, "search"),
-    Input(IDS.period, "value"), Input(IDS.municipality, "value"),
-    State(IDS.url, "search"),
-    prevent_initial_call=True,
-    roles=ROLES,
-)
-def choose(period: str | None, municipality: str | None, current: str | None) -> object:
-    """The filter bar's values into the URL; the page router then redraws the page."""
-    quarters = queries.periods(warehouse(), report.KIND) if period is not None else []
-    wanted = _filters.next_search(quarters, period, municipality, current)
-    return no_update if wanted is None else wanted
+choose = url_callback(IDS, lambda wh: queries.periods(wh, report.KIND), ROLES)
 
 
 @secured_callback(
@@ -72,36 +53,22 @@ def download(_clicks: int | None, search: str | None) -> object:
     """The meeting pack of the quarter and area in the URL, made here on the server; always suppressed, also for
     the coordinator: it is meant for the joint body."""
     wh, viewer = warehouse(), current_viewer()
-    sel, _, _ = _selection(wh, viewer, _filters.parse(search))
+    sel = _filters.url_selection(wh, viewer, report.KIND, search)
     if sel.period is None or sel.municipality is None:
         return no_update
     view = report.build(wh, sel.period, sel.municipality, public=True)
     return dcc.send_bytes(report.pdf_bytes(view), report.filename(sel.period, sel.municipality))
 
 
-def _selection(wh: Warehouse, viewer: Viewer, query: dict
-               ) -> tuple[_filters.Selection, dict[str, str], list[str]]:
-    """What the URL asks for, checked (the latest closed quarter and the region by default), with the
-    municipalities the viewer may choose and the quarters there are."""
-    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
-    quarters = queries.periods(wh, report.KIND)
-    sel = _filters.select(viewer, names, quarters, [], query.get("jaar"), query.get("gemeente"), None,
-                          period_word="kwartaal")
-    return sel, names, quarters
-
-
-def _page(wh: Warehouse, viewer: Viewer, jaar: str | None, gemeente: str | None) -> html.Div:
-    sel, names, quarters = _selection(wh, viewer, {"jaar": jaar, "gemeente": gemeente})
-    bar = _filters.filter_bar(IDS, sel, quarters, names, region=viewer.may_see_region, period_kind=report.KIND,
-                              period_text=report.quarter_label)
-    header = page_header(f"Kwartaalrapportage {sel.municipality_name}", queries.data_date(wh), extra=bar)
-    notices = [empty_state(n) for n in sel.notices]
-    if sel.period is None:
-        return html.Div([header, *notices, empty_state("Nog geen afgesloten kwartaal met cijfers.")],
-                        className="rbl-kwartaal")
+@page_layout("Kwartaalrapportage", period_kind=IDS.period_kind)
+def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
+    top = page_top(wh, viewer, IDS, queries.periods(wh, report.KIND), query, "Kwartaalrapportage",
+                   "Nog geen afgesloten kwartaal met cijfers.", period_text=report.quarter_label,
+                   class_name="rbl-kwartaal")
+    sel = top.selection
     view = report.build(wh, sel.period, sel.municipality, public=viewer.public)
     return html.Div([
-        header, *notices,
+        *top.head,
         html.P([html.Strong(f"{report.quarter_label(view.quarter)}"), f" ({report.quarter_span(view.quarter)}), "
                 f"naast het vorige kwartaal ({report.quarter_label(view.previous)}) en hetzelfde kwartaal een jaar "
                 f"eerder ({report.quarter_label(view.year_before)}). Werkvoorraad en formatie op "

@@ -1,7 +1,7 @@
 """Verzuim: the absence figures of one school year for the region or one municipality, a map of the
 municipalities coloured by a chosen KPI (a click on a municipality selects it), absence per school location
 (a click on a school opens its detail), and relative absence per municipality over the years. Filters in the
-URL: `/verzuim?jaar=2024-2025&gemeente=GM0758&soort=VO&kaart=lrv` (pages._filters, pages._map).
+URL: `/verzuim?schooljaar=2024-2025&gemeente=GM0758&soort=VO&kaart=lrv` (pages._filters, pages._map).
 """
 
 from __future__ import annotations
@@ -15,15 +15,17 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from access.roles import FIGURES, Viewer
 from access.web import current_viewer, secured_callback
-from pages import _charts, _download, _filters, _map, _tables
-from pages import _format as fmt
-from pages._components import empty_state, figures_grid, kpi_card, page_header, source_text
+from pages import _charts, _download, _filters, _map, _sections, _tables
+from pages._components import empty_state, figures_grid, source_text
 from pages._data import kpis, warehouse
-from pages._style import figure_template
-from warehouse import notes, queries, views
-from warehouse.connection import Warehouse, WarehouseMissing
+from pages._page import map_url_callback, page_layout, page_top, table_download
+from presentation import formats as fmt
+from presentation.style import figure_template
+from warehouse import notes, queries
+from warehouse.connection import Warehouse
 
-IDS = _filters.FilterIds("verzuim")
+KIND = "schooljaar"
+IDS = _filters.FilterIds("verzuim", KIND)
 DOWNLOAD_ID, CSV_ID, XLSX_ID = "verzuim-download", "verzuim-download-csv", "verzuim-download-xlsx"
 GRID_ID = "verzuim-scholen"
 CARD_KPIS = ["relatief_verzuim_per_1000", "absoluut_verzuim_per_1000", "thuiszitters_breed_per_1000",
@@ -46,55 +48,14 @@ dash.register_page(__name__, path="/verzuim", name="Verzuim", title="Verzuim - R
                    access=FIGURES, skeleton=skeleton)
 
 
-def layout(jaar: str | None = None, gemeente: str | None = None, soort: str | None = None,
-           kaart: str | None = None, **_: object):
-    viewer = current_viewer()
-    try:
-        wh = warehouse()
-        return _page(wh, viewer, jaar, gemeente, soort, kaart)
-    except WarehouseMissing:
-        return html.Div([page_header("Verzuim"), empty_state("Nog geen gegevens: er is nog geen warehouse "
-                                                             "gepubliceerd.")])
+choose = map_url_callback(IDS, MAP_ID, MAP_KPI_ID, TREND_KPI, FIGURES, kinds=True)
 
 
-@secured_callback(
-    Output(IDS.url, "search"),
-    Input(IDS.period, "value"), Input(IDS.municipality, "value"), Input(IDS.kind, "value"),
-    # the map and its chooser are only on the page when there is a school year with figures
-    Input(MAP_KPI_ID, "value", allow_optional=True), Input(MAP_ID, "clickData", allow_optional=True),
-    State(IDS.url, "search"),
-    prevent_initial_call=True,
-    roles=FIGURES,
-)
-def choose(period: str | None, municipality: str | None, kind: str | None, map_kpi: str | None,
-           click: dict | None, current: str | None) -> object:
-    """The filter bar's values, the map's KPI and a click on a municipality in the map into the URL; the page
-    router then redraws the page. A click selects only a municipality this viewer may see."""
-    wanted = _map.chosen_search(warehouse(), current_viewer(), "schooljaar", TREND_KPI,
-                                clicked=ctx.triggered_id == MAP_ID, period=period, municipality=municipality,
-                                kind=kind, map_kpi=map_kpi, click=click, current=current)
-    return no_update if wanted is None else wanted
-
-
-@secured_callback(
-    Output(DOWNLOAD_ID, "data"),
-    Input(CSV_ID, "n_clicks"), Input(XLSX_ID, "n_clicks"),
-    State(IDS.url, "search"),
-    prevent_initial_call=True,
-    roles=FIGURES,
-)
-def download(_csv: int | None, _xlsx: int | None, search: str | None) -> object:
-    """The school table as on screen, recomputed here from the URL for this viewer (suppressed when public)."""
-    viewer, wh = current_viewer(), warehouse()
-    sel = _url_selection(wh, viewer, search)
-    if sel.period is None or sel.municipality is None:
-        return no_update
-    table, columns = _tables.school_table(wh, sel.period, sel.municipality, sel.kind, viewer.public,
-                                           viewer.may_see_region)
-    meta = _download.export_meta("Verzuim per school", [SCHOOL_KPI, "verzuim_meldingen"], "schooljaar", sel.period,
-                                 queries.data_date(wh), viewer.public, sel.municipality)
-    return _download.send_selection(table, columns, "verzuim-per-school", sel.period, sel.municipality,
-                                    csv=ctx.triggered_id == CSV_ID, meta=meta)
+download = table_download(
+    IDS, DOWNLOAD_ID, CSV_ID, XLSX_ID, FIGURES, title="Verzuim per school", kpi_ids=[SCHOOL_KPI, "verzuim_meldingen"],
+    filename="verzuim-per-school", kinds=KINDS,
+    table=lambda wh, viewer, sel: _tables.school_table(wh, sel.period, sel.municipality, sel.kind, viewer.public,
+                                                       viewer.may_see_region))
 
 
 @secured_callback(
@@ -109,7 +70,7 @@ def school_detail(chart_click: dict | None, cell: dict | None, search: str | Non
     """The detail of the school clicked in the chart or the table: only a school of the table this viewer sees
     for the URL's selection (recomputed here, never taken from the browser), suppressed when public."""
     viewer, wh = current_viewer(), warehouse()
-    sel = _url_selection(wh, viewer, search)
+    sel = _filters.url_selection(wh, viewer, KIND, search, KINDS)
     if sel.period is None or sel.municipality is None:
         return no_update
     table, _ = _tables.school_table(wh, sel.period, sel.municipality, sel.kind, viewer.public, viewer.may_see_region)
@@ -117,15 +78,8 @@ def school_detail(chart_click: dict | None, cell: dict | None, search: str | Non
                           cell if ctx.triggered_id == GRID_ID else None)
     if row is None:
         return no_update
-    detail = _tables.school_detail(wh, row["school_id"], sel.period, queries.periods(wh, "schooljaar"), viewer.public)
+    detail = _tables.school_detail(wh, row["school_id"], sel.period, queries.periods(wh, KIND), viewer.public)
     return _school_modal(row, detail, sel.period)
-
-
-def _url_selection(wh: Warehouse, viewer: Viewer, search: str | None) -> _filters.Selection:
-    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
-    query = _filters.parse(search)
-    return _filters.select(viewer, names, queries.periods(wh, "schooljaar"), KINDS, query.get("jaar"),
-                           query.get("gemeente"), query.get("soort"))
 
 
 def _clicked_school(table: pd.DataFrame, chart_click: dict | None, cell: dict | None) -> pd.Series | None:
@@ -141,38 +95,26 @@ def _clicked_school(table: pd.DataFrame, chart_click: dict | None, cell: dict | 
     return None if match.empty else match.iloc[0]
 
 
-def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente, soort, kaart=None) -> html.Div:
-    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
-    years = queries.periods(wh, "schooljaar")
-    sel = _filters.select(viewer, names, years, KINDS, jaar, gemeente, soort)
-    if sel.municipality is None:
-        return empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")
-    bar = _filters.filter_bar(IDS, sel, years, names, region=viewer.may_see_region, kinds=KINDS)
-    header = page_header(f"Verzuim {sel.municipality_name}", queries.data_date(wh), extra=bar)
-    notices = [empty_state(n) for n in sel.notices]
-    if sel.period is None:
-        return html.Div([header, *notices, empty_state("Nog geen schooljaar met verzuimcijfers.")])
+@page_layout("Verzuim", period_kind=IDS.period_kind)
+def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
+    years = queries.periods(wh, KIND)
+    top = page_top(wh, viewer, IDS, years, query, "Verzuim", "Nog geen schooljaar met verzuimcijfers.", kinds=KINDS)
+    sel, names = top.selection, top.names
     registry = kpis()
-    map_kpi, map_notice = _map.chosen_kpi(kaart, MAP_KPIS, TREND_KPI)
-    notices += [empty_state(map_notice)] if map_notice else []
+    map_kpi, map_notice = _map.chosen_kpi(query.get(_map.PARAM), MAP_KPIS, TREND_KPI)
+    notices = [empty_state(map_notice)] if map_notice else []
     table, columns = _tables.school_table(wh, sel.period, sel.municipality, sel.kind, viewer.public,
                                            viewer.may_see_region)
     return html.Div([
-        header, *notices,
-        html.P(f"{fmt.suppressed_text()} Onderdrukte cijfers staan niet in de grafieken; op de kaart blijft zo'n "
-               "gemeente grijs.", id="verzuim-onderdrukt", className="small text-muted") if viewer.public else None,
-        dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4")
-                 for c in _cards(wh, years, sel.period, sel.municipality, viewer.public)]),
-        dbc.Row([
-            dbc.Col(_map_section(wh, map_kpi, sel, names, viewer.public), xs=12, lg=5, className="mb-4"),
-            dbc.Col([
-                html.H2("Relatief verzuim door de jaren, per gemeente", className="h4 mt-2"),
-                _trend_chart(wh, years, sel.municipality, names, viewer.public, viewer.may_see_region),
-                html.P(source_text(registry[TREND_KPI]), className="rbl-source small text-muted"),
-            ], xs=12, lg=7, className="mb-4"),
-        ]),
+        *top.head, *notices,
+        _sections.suppressed_note("verzuim-onderdrukt") if viewer.public else None,
+        _sections.card_row(wh, CARD_KPIS, KIND, sel.period, sel.municipality, viewer.public),
+        _sections.map_and_trend(
+            _sections.map_section(wh, MAP_ID, MAP_KPI_ID, map_kpi, MAP_KPIS, KIND, sel, names, viewer.public),
+            "Relatief verzuim door de jaren, per gemeente",
+            _trend_chart(wh, years, sel.municipality, names, viewer.public, viewer.may_see_region), TREND_KPI),
         html.H2("Verzuim per school", className="h4 mt-2"),
-        html.P(f"Leerlingen met minstens één melding per 100 leerlingen, {fmt.period_label('schooljaar', sel.period)}"
+        html.P(f"Leerlingen met minstens één melding per 100 leerlingen, {fmt.period_label(KIND, sel.period)}"
                f"{'' if not sel.kind else ', ' + sel.kind}. Klik op een school voor haar verloop, meldingen en "
                "sluitredenen.", className="text-muted"),
         _school_chart(table),
@@ -181,30 +123,6 @@ def _page(wh: Warehouse, viewer: Viewer, jaar, gemeente, soort, kaart=None) -> h
         _download.buttons(DOWNLOAD_ID, CSV_ID, XLSX_ID) if not table.empty else None,
         html.Div(id=DETAIL_ID),
     ])
-
-
-def _map_section(wh: Warehouse, kpi_id: str, sel: _filters.Selection, names: dict[str, str], public: bool) -> list:
-    kpi = kpis()[kpi_id]
-    values = _map.map_values(wh, kpi_id, sel.period, names, public)
-    figure = _map.map_figure(values, kpi, fmt.period_label("schooljaar", sel.period), sel.municipality)
-    return [
-        html.H2("Kaart van de gemeenten", className="h4 mt-2"),
-        _map.kpi_chooser(MAP_KPI_ID, [kpis()[k] for k in MAP_KPIS], kpi_id),
-        html.P(f"{kpi.label}, {fmt.period_label('schooljaar', sel.period)}. Klik op een gemeente om haar te kiezen.",
-               className="text-muted small mb-1"),
-        _map.map_graph(MAP_ID, figure),
-        html.P(f"{source_text(kpi)}; kaart: CBS / PDOK, gemeentegrenzen 2022", className="rbl-source small text-muted"),
-    ]
-
-
-def _cards(wh: Warehouse, years: list[str], year: str, code: str, public: bool) -> list:
-    registry = kpis()
-    previous = views.previous_period(wh, "schooljaar", year)
-    wanted = [year] + ([previous] if previous else [])
-    frame = queries.kpi_values(wh, CARD_KPIS, wanted, municipality_code=code, public=public)
-    values = {(r.kpi_id, r.period): r.value for r in frame.itertuples(index=False) if not fmt.is_missing(r.value)}
-    return [kpi_card(registry[k], values.get((k, year)), values.get((k, previous)),
-                     fmt.period_label("schooljaar", year), period=year, municipality_code=code) for k in CARD_KPIS]
 
 
 def _school_grid(table: pd.DataFrame, columns: list[_download.Column]):
@@ -237,23 +155,19 @@ def _school_chart(table: pd.DataFrame):
 def _trend_chart(wh: Warehouse, years: list[str], code: str, names: dict[str, str], public: bool, region: bool):
     """Relative absence over the school years of every municipality the viewer may see (grey), the region
     (black, not for staff) and the selected one (blue); periods with a time-series note are marked."""
-    frame = queries.kpi_values(wh, [TREND_KPI], years, public=public)
-    frame = frame.assign(v=pd.to_numeric(frame["value"], errors="coerce")).dropna(subset=["v"])
-    wanted = set(names) | ({queries.REGION_CODE} if region else set())
-    frame = frame[frame["municipality_code"].isin(wanted)]
+    frame = _sections.trend_values(wh, TREND_KPI, years, names, public, region)
     if frame.empty:
         return empty_state("Nog geen verzuimcijfers door de jaren.")
     kpi = kpis()[TREND_KPI]
     fig = _charts.municipality_trend(frame, names, code, years, x_label="Schooljaar",
                                      y_label="Per 1.000 leerplichtigen", decimals=kpi.decimals,
                                      region_code=queries.REGION_CODE)
-    _charts.add_series_notes(fig, notes.series_notes(TREND_KPI), years)
-    return dcc.Graph(id="verzuim-trend-grafiek", figure=fig, config={"displaylogo": False})
+    return _sections.trend_graph("verzuim-trend-grafiek", fig, TREND_KPI, years)
 
 
 def _school_modal(row: pd.Series, detail: _tables.SchoolDetail, year: str) -> dbc.Modal:
     registry = kpis()
-    label = fmt.period_label("schooljaar", year)
+    label = fmt.period_label(KIND, year)
     reports = [(s, _count(v)) for s, v in zip(detail.reports["soort"], detail.reports["aantal"], strict=True)]
     reasons = [(r, _count(v)) for r, v in zip(detail.reasons["reden"], detail.reasons["aantal"], strict=True)]
     return dbc.Modal([

@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from config.settings import load_settings, small_number_threshold
-from pages import _format as fmt
+from presentation import formats as fmt
+from presentation.labels import REGION_NAME
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import queries
 from warehouse.connection import Warehouse
@@ -25,7 +26,6 @@ from warehouse.kpis import KPIS
 
 KIND = "schooljaar"
 KPI_IDS = ["vsv_in_beeld", "contact_binnen_termijn", "trajecten_resultaat", "positief_resultaat", "verzuim_18plus"]
-REGION_NAME = "Regio West-Brabant"
 
 # Dutch labels of the codes in the KPI breakdowns (sources.md, domain.md)
 ORIGINS = {"nieuw_vsv": "nieuwe voortijdig schoolverlaters", "oud_vsv": "oud-voortijdig schoolverlaters",

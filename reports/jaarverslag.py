@@ -21,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from config.settings import load_settings, small_number_threshold
-from pages import _format as fmt
+from presentation import formats as fmt
+from presentation.labels import REGION_NAME
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import jaarverslag as jv
 from warehouse import notes, periods, queries
@@ -29,7 +30,6 @@ from warehouse.connection import Warehouse
 from warehouse.kpis import KPIS
 
 KIND = "schooljaar"
-REGION_NAME = "Regio West-Brabant"
 TITLE = "Statistisch jaarverslag leerplicht"
 # registry KPIs whose time-series notes and explanations also belong to the report (their rows are in it)
 RELATED_KPIS = ["absoluut_verzuim_per_1000", "lrv", "vrijstellingen", "relatief_verzuim_per_1000",

@@ -18,14 +18,15 @@ from pathlib import Path
 import pandas as pd
 
 from config.settings import load_settings, small_number_threshold
-from pages import _format as fmt
+from presentation import formats as fmt
+from presentation import labels
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import cost_split, queries
 from warehouse.connection import Warehouse
 from warehouse.kpis import KPIS
 
 KPI_ID = "kostenverdeling"
-REGION_NAME = "Regio West-Brabant (totaal)"
+REGION_TOTAL = f"{labels.REGION_NAME} (totaal)"
 MAX_CENTS = 100_000_000_000_000  # a trillion euros: anything larger is a typing error
 _DUTCH_AMOUNT = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$")
 SHARE_DECIMALS = 4
@@ -175,7 +176,7 @@ def _municipality_row(code: str, names: pd.DataFrame, levels: list[str], cents: 
 def _region_row(records: list[dict], levels: list[str], cents: dict, totals: dict) -> dict:
     region = queries.REGION_CODE
     known = [r["inwoners"] for r in records if not fmt.is_missing(r["inwoners"])]
-    row = {"gemeente": REGION_NAME, "gemeente_code": region, "niveau": None,
+    row = {"gemeente": REGION_TOTAL, "gemeente_code": region, "niveau": None,
            "inwoners": sum(known) if known else None}
     for level in levels:
         key = f"uitvoeringsniveau={level}"

@@ -26,8 +26,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from config.settings import Settings, load_settings, small_number_threshold
-from pages import _format as fmt
-from pages._style import PRIMARY, plotly_template
+from presentation import formats as fmt
+from presentation.style import PRIMARY, plotly_template
 from reports.workbook import Definition, ExportMeta
 from warehouse import notes, queries
 from warehouse.connection import Warehouse

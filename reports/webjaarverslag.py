@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pages import _format as fmt
+from presentation import formats as fmt
 from reports import jaarverslag as report
 from reports.workbook import Definition
 from warehouse import jaarverslag as jv

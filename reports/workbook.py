@@ -17,7 +17,7 @@ from datetime import date, datetime
 import pandas as pd
 import xlsxwriter
 
-from pages import _format as fmt
+from presentation import formats as fmt
 from warehouse import notes
 from warehouse.kpis import KPIS
 from warehouse.registry import Kpi
@@ -470,7 +470,7 @@ def _write_table(ws, sheet: Sheet, styles: _Styles, meta: ExportMeta | None = No
 
 
 def rounded(value: float, decimals: int) -> float:
-    """Half up, as the screen rounds (pages._format), not Python's half-to-even."""
+    """Half up, as the screen rounds (presentation.formats), not Python's half-to-even."""
     return float(fmt.number(value, decimals).replace(".", "").replace(",", "."))
 
 

@@ -14,7 +14,7 @@ import pytest
 from dash import html
 
 from app import create_app, wsgi
-from pages import _style
+from presentation import style as _style
 from tests.conftest import login_client
 from warehouse.connection import DB_FILENAME
 from warehouse.queries import REGION_CODE

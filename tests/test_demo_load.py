@@ -118,7 +118,7 @@ def test_demo_magnitudes_look_like_the_region(demo_warehouse) -> None:
 @pytest.mark.browser
 def test_the_overview_shows_the_regions_demo_figures(dash_duo, demo_warehouse) -> None:
     from app import create_app
-    from pages import _format as fmt
+    from presentation import formats as fmt
     from warehouse import queries
 
     wh = Warehouse(demo_warehouse)

@@ -1,4 +1,4 @@
-"""Given/expect for every Dutch formatter in pages/_format.py."""
+"""Given/expect for every Dutch formatter in presentation/formats.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pages import _format as fmt
+from presentation import formats as fmt
 
 MISSING_VALUES = [None, float("nan"), np.nan, pd.NA, pd.NaT]
 

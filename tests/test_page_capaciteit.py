@@ -22,7 +22,7 @@ import pytest
 
 from access import store
 from app import create_app
-from pages import _format as fmt
+from presentation import formats as fmt
 from tests.conftest import login_client, start_and_login
 from tests.kpi_fixtures import load_sources
 from tests.test_kpis_capacity import (
@@ -250,7 +250,7 @@ def test_only_the_coordinator_sees_work_per_staff_member(small_wh: Path, usernam
 
 def test_the_staff_view_and_its_download_are_audited_without_content(small_wh: Path) -> None:
     app = create_app(small_wh)
-    target = f"/capaciteit#werk-per-medewerker?jaar={D}&gemeente={BREDA}"
+    target = f"/capaciteit#werk-per-medewerker?peildatum={D}&gemeente={BREDA}"
     render(login_client(app, "wethouder"), f"?jaar={D}&gemeente={BREDA}")
     assert not [r for r in store.audit_log(2000) if r[1] == "wethouder" and r[4].startswith("/capaciteit")]
     client = login_client(app, "coordinator")
@@ -309,7 +309,7 @@ def test_capaciteit_page_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
     dash_duo.wait_for_text_to_equal("#kpi-werkvoorraad .kpi-value", value("werkvoorraad", DRIMMELEN, ("aantal", 0)))
     dash_duo.wait_for_text_to_equal("#kpi-leerplichtigen_per_fte .kpi-value",
                                     value("leerplichtigen_per_fte", DRIMMELEN, ("inwoners per fte", 0)))
-    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/capaciteit?jaar={on}&gemeente={DRIMMELEN}"
+    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/capaciteit?peildatum={on}&gemeente={DRIMMELEN}"
 
     button = dash_duo.wait_for_element("#capaciteit-gemeenten-csv")
     dash_duo.driver.execute_script("arguments[0].click();", button)  # below the fold in the small window

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from app import create_app
-from pages import _format as fmt
 from pages import _tables
+from presentation import formats as fmt
 from tests.conftest import login_client, start_and_login
 from tests.kpi_fixtures import GEMEENTEN, load_sources
 from tests.test_kpis_absence import BEVOLKING, INSCHRIJVINGEN, PERSONEN, SCHOLEN, VERZUIMMELDINGEN, Y
@@ -130,7 +130,7 @@ def test_verzuim_page_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
     dash_duo.select_dcc_dropdown("#verzuim-gemeente", value="Drimmelen")
     dash_duo.wait_for_text_to_equal("h1", "Verzuim Drimmelen")
     dash_duo.wait_for_text_to_equal("#kpi-relatief_verzuim_per_1000 .kpi-value", card_value(DRIMMELEN))
-    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/verzuim?jaar={year}&gemeente={DRIMMELEN}"
+    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/verzuim?schooljaar={year}&gemeente={DRIMMELEN}"
 
     button = dash_duo.wait_for_element("#verzuim-download-csv")
     dash_duo.driver.execute_script("arguments[0].click();", button)  # below the fold in the small window
@@ -178,8 +178,8 @@ def test_staff_see_only_their_municipalities(small_wh: Path) -> None:
 def test_filter_query_string_round_trip() -> None:
     from pages import _filters
 
-    assert _filters.search("2023-2024", queries.REGION_CODE, "") == "?jaar=2023-2024"
-    assert _filters.search(None, BREDA, "VO") == f"?gemeente={BREDA}&soort=VO"
+    assert _filters.search("2023-2024", queries.REGION_CODE, "", period_kind="schooljaar") == "?schooljaar=2023-2024"
+    assert _filters.search(None, BREDA, "VO", period_kind="schooljaar") == f"?gemeente={BREDA}&soort=VO"
     assert _filters.parse(f"?jaar=2023-2024&gemeente={BREDA}") == {"jaar": "2023-2024", "gemeente": BREDA}
     assert _filters.parse("") == {}
 
@@ -475,7 +475,7 @@ def test_map_click_and_school_detail_on_the_demo(dash_duo, demo_warehouse: Path)
     click_area(dash_duo, "verzuim-kaart", DRIMMELEN)
     dash_duo.wait_for_text_to_equal("h1", "Verzuim Drimmelen")
     dash_duo.wait_for_text_to_equal(f"#kpi-{kpi.id} .kpi-value", card_value(kpi.id, DRIMMELEN))
-    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/verzuim?jaar={year}&gemeente={DRIMMELEN}"
+    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/verzuim?schooljaar={year}&gemeente={DRIMMELEN}"
 
     # the map's KPI: into the URL, and the map's hover text for Drimmelen carries its figure
     dash_duo.select_dcc_dropdown("#verzuim-kaart-kpi", value=KPIS["verzuim_meldingen"].label)

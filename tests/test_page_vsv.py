@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from app import create_app
-from pages import _format as fmt
 from pages import _tables
+from presentation import formats as fmt
 from tests.conftest import login_client, start_and_login
 from tests.kpi_fixtures import GEMEENTEN, load_sources
 from tests.test_kpis_vsv import (
@@ -117,7 +117,7 @@ def test_vsv_page_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
     dash_duo.select_dcc_dropdown("#vsv-gemeente", value="Drimmelen")
     dash_duo.wait_for_text_to_equal("h1", "Voortijdig schoolverlaten Drimmelen")
     dash_duo.wait_for_text_to_equal("#kpi-vsv_percentage .kpi-value", card_value(DRIMMELEN))
-    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/vsv?jaar={year}&gemeente={DRIMMELEN}"
+    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/vsv?teljaar={year}&gemeente={DRIMMELEN}"
 
     button = dash_duo.wait_for_element("#vsv-download-csv")
     dash_duo.driver.execute_script("arguments[0].click();", button)  # below the fold in the small window
@@ -175,8 +175,8 @@ def test_map_colours_the_municipalities_by_vsv(small_wh: Path) -> None:
 def test_a_click_on_the_vsv_map_selects_the_municipality(small_wh: Path) -> None:
     client = login_client(create_app(small_wh), "coordinator")
     # 2022-2023 is not the latest count year (2023-2024 is): it stays in the URL
-    assert choose_on_map(client, f"?jaar={T}", ETTEN_LEUR) == (200, f"?jaar={T}&gemeente={ETTEN_LEUR}")
-    assert choose_on_map(client, f"?jaar={T}", None, map_kpi="vsv_aantal") == (200, f"?jaar={T}&kaart=vsv_aantal")
+    assert choose_on_map(client, f"?jaar={T}", ETTEN_LEUR) == (200, f"?teljaar={T}&gemeente={ETTEN_LEUR}")
+    assert choose_on_map(client, f"?jaar={T}", None, map_kpi="vsv_aantal") == (200, f"?teljaar={T}&kaart=vsv_aantal")
     staff = login_client(create_app(small_wh), "medewerker")  # Breda and Drimmelen only
     assert choose_on_map(staff, f"?jaar={T}", ALTENA, municipality=BREDA) == (200, None)
 
@@ -207,7 +207,7 @@ def test_vsv_map_click_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
     dash_duo.wait_for_text_to_equal("h1", "Voortijdig schoolverlaten Etten-Leur")
     dash_duo.wait_for_text_to_equal("#kpi-vsv_percentage .kpi-value",
                                     fmt.by_unit(row["value"].item(), kpi.unit, kpi.decimals))
-    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/vsv?jaar={year}&gemeente={ETTEN_LEUR}"
+    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/vsv?teljaar={year}&gemeente={ETTEN_LEUR}"
     notes = dash_duo.driver.execute_script(
         "return document.querySelector('#vsv-trend-grafiek .js-plotly-plot').data"
         ".filter(t => t.name === 'Reeksnotitie').map(t => t.x);")

@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 
 from app import create_app
-from pages import _format as fmt
+from presentation import formats as fmt
 from reports import effectrapportage as report
 from reports.cli import main as reports_main
 from tests.conftest import login_client, start_and_login
@@ -231,7 +231,8 @@ def test_effectrapportage_page_on_the_demo(dash_duo, demo_warehouse: Path) -> No
     dash_duo.select_dcc_dropdown("#effectrapportage-gemeente", value="Drimmelen")
     dash_duo.wait_for_text_to_equal("h1", "Effectrapportage Doorstroompunt Drimmelen")
     dash_duo.wait_for_text_to_equal("#effectrapportage-tabel-in_beeld .col-aantal", in_view(DRIMMELEN))
-    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/effectrapportage?jaar={year}&gemeente={DRIMMELEN}"
+    assert dash_duo.driver.current_url == (f"{dash_duo.server_url}/effectrapportage?schooljaar={year}"
+                                           f"&gemeente={DRIMMELEN}")
 
     button = dash_duo.wait_for_element("#effectrapportage-download-xlsx")
     dash_duo.driver.execute_script("arguments[0].click();", button)

@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 
 from app import create_app
-from pages import _format as fmt
+from presentation import formats as fmt
 from reports import cli
 from reports import jaarverslag as report
 from tests.conftest import ROOT, login_client, start_and_login
@@ -406,7 +406,7 @@ def test_jaarverslag_page_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
     dash_duo.select_dcc_dropdown("#jaarverslag-gemeente", value="Drimmelen")
     dash_duo.wait_for_text_to_equal("h1", "Jaarverslag Drimmelen")
     dash_duo.wait_for_text_to_equal("#jv-leerplichtigen-totaal", total("GM1719", "rij=leerplichtigen"))
-    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/jaarverslag?jaar={year}&gemeente=GM1719"
+    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/jaarverslag?schooljaar={year}&gemeente=GM1719"
 
     # below the fold in the small window: clicked by script
     dash_duo.driver.execute_script("arguments[0].click();",

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from app import create_app
-from pages import _format as fmt
+from presentation import formats as fmt
 from reports import kostenverdeling as report
 from reports.cli import main as reports_main
 from tests.conftest import login_client, start_and_login

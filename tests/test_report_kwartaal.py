@@ -50,7 +50,7 @@ from pypdf import PdfReader
 
 from app import create_app
 from config.settings import Settings, load_settings
-from pages import _format as fmt
+from presentation import formats as fmt
 from reports import cli
 from reports import kwartaal as report
 from tests.conftest import login_client, start_and_login
@@ -477,7 +477,7 @@ def test_kwartaal_page_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
     dash_duo.select_dcc_dropdown("#kwartaal-gemeente", value="Drimmelen")
     dash_duo.wait_for_text_to_equal("h1", "Kwartaalrapportage Drimmelen")
     dash_duo.wait_for_text_to_equal("#kpi-relatief_verzuim_per_1000 .kpi-value", card_value(drimmelen))
-    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/kwartaal?jaar={quarter}&gemeente={drimmelen}"
+    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/kwartaal?kwartaal={quarter}&gemeente={drimmelen}"
 
     # on paper (the print stylesheet): A4, the figures without menu, filters or buttons
     printed = dash_duo.driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})

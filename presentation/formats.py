@@ -12,16 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-MISSING = "–"
+from presentation.labels import PERIOD_WORDS
 
-# How a period of each kind (warehouse.registry.PERIOD_KINDS) is written out in the UI.
-_PERIOD_WORDS = {
-    "schooljaar": "schooljaar",
-    "teljaar": "teljaar",
-    "peildatum": "peildatum",
-    "begrotingsjaar": "begroting",
-    "kwartaal": "kwartaal",
-}
+MISSING = "–"
 
 
 def is_missing(x: object) -> bool:
@@ -99,12 +92,12 @@ def datetime_nl(d: datetime | None) -> str:
 
 def period_label(kind: str, period: str | None) -> str:
     """("schooljaar", "2023-2024") -> "schooljaar 2023-2024"; a reference date is written 01-10-2025."""
-    if kind not in _PERIOD_WORDS:
+    if kind not in PERIOD_WORDS:
         raise ValueError(f"unknown period kind {kind!r}")
     if is_missing(period):
         return MISSING
     written = date_nl(period) if kind == "peildatum" else str(period)
-    return f"{_PERIOD_WORDS[kind]} {written}"
+    return f"{PERIOD_WORDS[kind]} {written}"
 
 
 def previous_period_word(kind: str) -> str:

@@ -1,0 +1,78 @@
+"""Sections that the figures pages /verzuim and /vsv share (no callbacks here: see pages/_components.py):
+the note on suppressed figures, the row of KPI cards against the period before, the map of the municipalities
+with its KPI chooser, and one KPI over the periods per municipality beside it."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from pages import _charts, _filters, _map
+from pages._components import kpi_card, source_text
+from pages._data import kpis
+from presentation import formats as fmt
+from warehouse import notes, queries, views
+from warehouse.connection import Warehouse
+
+
+def suppressed_note(note_id: str) -> html.P:
+    """What a portfolio holder reads above suppressed figures on a page with charts and a map."""
+    return html.P(f"{fmt.suppressed_text()} Onderdrukte cijfers staan niet in de grafieken; op de kaart blijft zo'n "
+                  "gemeente grijs.", id=note_id, className="small text-muted")
+
+
+def card_row(wh: Warehouse, kpi_ids: list[str], kind: str, period: str, code: str, public: bool) -> dbc.Row:
+    """A card per KPI: its value in `period` for the area `code`, against the period before it."""
+    registry = kpis()
+    previous = views.previous_period(wh, kind, period)
+    wanted = [period] + ([previous] if previous else [])
+    frame = queries.kpi_values(wh, kpi_ids, wanted, municipality_code=code, public=public)
+    values = {(r.kpi_id, r.period): r.value for r in frame.itertuples(index=False) if not fmt.is_missing(r.value)}
+    cards = [kpi_card(registry[k], values.get((k, period)), values.get((k, previous)), fmt.period_label(kind, period),
+                      period=period, municipality_code=code) for k in kpi_ids]
+    return dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4") for c in cards])
+
+
+def map_section(wh: Warehouse, map_id: str, chooser_id: str, kpi_id: str, choices: list[str], kind: str,
+                sel: _filters.Selection, names: dict[str, str], public: bool) -> list:
+    """The map coloured by `kpi_id` in the selected period, with the chooser of the KPIs in `choices`."""
+    registry = kpis()
+    kpi = registry[kpi_id]
+    label = fmt.period_label(kind, sel.period)
+    figure = _map.map_figure(_map.map_values(wh, kpi_id, sel.period, names, public), kpi, label, sel.municipality)
+    return [
+        html.H2("Kaart van de gemeenten", className="h4 mt-2"),
+        _map.kpi_chooser(chooser_id, [registry[k] for k in choices], kpi_id),
+        html.P(f"{kpi.label}, {label}. Klik op een gemeente om haar te kiezen.", className="text-muted small mb-1"),
+        _map.map_graph(map_id, figure),
+        html.P(f"{source_text(kpi)}; kaart: CBS / PDOK, gemeentegrenzen 2022", className="rbl-source small text-muted"),
+    ]
+
+
+def trend_values(wh: Warehouse, kpi_id: str, periods: list[str], names: dict[str, str], public: bool,
+                 region: bool) -> pd.DataFrame:
+    """The KPI's numeric values (column `v`) over `periods` of the municipalities the viewer may see (`names`)
+    and, if the viewer may see it, the region; suppressed values are left out."""
+    frame = queries.kpi_values(wh, [kpi_id], periods, public=public)
+    frame = frame.assign(v=pd.to_numeric(frame["value"], errors="coerce")).dropna(subset=["v"])
+    return frame[frame["municipality_code"].isin(set(names) | ({queries.REGION_CODE} if region else set()))]
+
+
+def trend_graph(graph_id: str, fig: go.Figure, kpi_id: str, periods: list[str]) -> dcc.Graph:
+    """The trend chart with the periods that have a time-series note marked."""
+    _charts.add_series_notes(fig, notes.series_notes(kpi_id), periods)
+    return dcc.Graph(id=graph_id, figure=fig, config={"displaylogo": False})
+
+
+def map_and_trend(map_children: list, title: str, chart: object, kpi_id: str) -> dbc.Row:
+    """The map (left on a wide screen) beside the trend chart with its title and source."""
+    return dbc.Row([
+        dbc.Col(map_children, xs=12, lg=5, className="mb-4"),
+        dbc.Col([
+            html.H2(title, className="h4 mt-2"),
+            chart,
+            html.P(source_text(kpis()[kpi_id]), className="rbl-source small text-muted"),
+        ], xs=12, lg=7, className="mb-4"),
+    ])
