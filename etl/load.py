@@ -480,6 +480,8 @@ def _replace_link(link: Path, target: str) -> None:
     """Point the symlink `link` at `target` in one atomic rename (a new link, renamed over the old)."""
     tmp = link.parent / f".{link.name}-{uuid.uuid4().hex}"
     os.symlink(target, tmp)
+    if link.is_dir() and not link.is_symlink():  # a copy that followed the links (cp -rL, copytree): its plain
+        shutil.rmtree(link)                       # `current` folder goes; `warehouse.duckdb` still serves meanwhile
     os.replace(tmp, link)
 
 

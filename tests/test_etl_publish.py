@@ -186,13 +186,13 @@ def test_requests_on_a_threaded_server_get_no_error_while_loads_publish(
     publishing = threading.Event()
     publishing.set()
 
-    def user() -> None:
-        session = _login(base)
+    def user(session: requests.Session) -> None:
         session.get(f"{base}/data", timeout=60)
         while publishing.is_set():
             statuses.append(session.post(f"{base}/_dash-update-component", json=ROUTER, timeout=120).status_code)
 
-    users = [threading.Thread(target=user) for _ in range(4)]
+    # log in one after the other: parallel logins of one account are throttled (issue #10), which is not this test
+    users = [threading.Thread(target=user, args=(_login(base),)) for _ in range(4)]
     try:
         for u in users:
             u.start()
@@ -228,3 +228,15 @@ def test_a_real_full_disk_fails_cleanly(published_march: Path, tmp_path: Path) -
         assert [p.name for p in (wh / "versions").iterdir()] == ["1"]
     finally:
         subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_copy_that_followed_the_links_loads_and_publishes(published_march: Path, tmp_path: Path) -> None:
+    """A backup copied with `cp -rL` (or copytree) has plain folders where the links were: it still serves,
+    and the next load publishes a version on it instead of failing on `current` being a folder."""
+    wh = tmp_path / "wh"
+    shutil.copytree(published_march, wh)  # follows the symlinks
+    assert (wh / "current").is_dir() and not (wh / "current").is_symlink()
+    assert load(write_files(tmp_path / "april", {"verzuimmeldingen_2024-04.csv": APRIL}), wh).published
+    assert (wh / "current").is_symlink()
+    version, reports, facts = state(wh)
+    assert (reports, facts) == (3, PARQUET_FACTS)
