@@ -47,7 +47,7 @@ office:
 	fi
 
 # rebuilt when the figures' code changes (the load is idempotent: the same files give the same warehouse)
-$(WAREHOUSE)/warehouse.duckdb: $(wildcard config/*.py warehouse/*.py warehouse/kpis/*.py warehouse/kpis/sql/*.sql warehouse/models/*.sql etl/*.py) | $(VENV)/.installed
+$(WAREHOUSE)/warehouse.duckdb: $(wildcard config/*.py warehouse/*.py warehouse/kpis/*.py warehouse/kpis/sql/*.sql warehouse/models/*.sql warehouse/reference/*.csv etl/*.py etl/demo/*.py) | $(VENV)/.installed
 	$(PY) -m etl.demo $(DEMO_SOURCES)
 	$(PY) -m etl load $(DEMO_SOURCES) --warehouse $(WAREHOUSE) --report $(DATA)/demo_afgekeurd.csv \
 		--load-date $(DEMO_LOAD_DATE)

@@ -39,6 +39,9 @@ EXAMPLES = {
                    "01-01-2022;",
     "contactpersonen": "brin;vestiging;medewerker;begindatum;einddatum\n25GC;08;LPA07;01-08-2023;",
     "begroting": "jaar;bedrag;uitvoeringsniveau\n2025;1.234.567,89;1\n2025;1.612.000,00;2\n2025;312.500,01;2A",
+    "landelijke_referenties": "kpi_id;periode;uitsplitsing;waarde;bron;publicatiejaar\n"
+                              "vsv_percentage;2023-2024;;2,29;NJi, Cijfers over voortijdig schoolverlaten (DUO);2025\n"
+                              "vsv_percentage;2023-2024;MBO;6,0;NJi, Cijfers over voortijdig schoolverlaten (DUO);2025",
     "vsv": "bsn;teljaar;gemeente_code;onderwijssoort;niveau;geboortedatum;geslacht;status\n"
            "999990044;2022-2023;GM0758;MBO;2;20060315;M;definitief",
     "startpopulatie": "bsn;teljaar;gemeente_code;onderwijssoort;niveau;geboortedatum;geslacht;status\n"

@@ -136,6 +136,11 @@ ROLES = _codes(
     ("coordinator", ("coördinator",)), ("administratief", ("administratie", "admin")),
 )
 VSV_STATUS = _codes(("voorlopig", ("v",)), ("definitief", ("d",)))
+# the KPIs with a published national value (kpis.md "Reference points"), and the breakdowns those values have
+REFERENCE_KPIS = _codes(("relatief_verzuim_per_1000", ("relatief verzuim",)),
+                        ("absoluut_verzuim_per_1000", ("absoluut verzuim",)), ("vsv_percentage", ("vsv",)))
+REFERENCE_BREAKDOWNS = _codes(("onderwijssoort=VO", ("VO",)), ("onderwijssoort=MBO", ("MBO",)),
+                              *((f"niveau={n};onderwijssoort=MBO", (f"MBO {n}", f"MBO niveau {n}")) for n in "1234"))
 BUDGET_LEVELS = _codes(("1", ("niveau 1",)), ("2", ("niveau 2",)), ("2A", ("niveau 2a",)),
                        ("totaal", ("", "alle", "totaal")))
 
@@ -282,6 +287,16 @@ SOURCES: tuple[Source, ...] = (
         Field("bedrag", "decimal", required=True, minimum=0),
         Field("uitvoeringsniveau", "code", codes=BUDGET_LEVELS, aliases=("niveau",)),
     ), key=("jaar", "uitvoeringsniveau")),
+    # National reference values beside the region's figures (kpis.md; docs/kpis.md "National reference values"),
+    # a file the coordinator updates like any other source; the value is in the KPI's own unit.
+    Source("landelijke_referenties", "een landelijke referentiewaarde van een KPI, met bron en jaar", (
+        Field("kpi_id", "code", required=True, codes=REFERENCE_KPIS, aliases=("kpi", "indicator")),
+        Field("periode", "schoolyear", required=True, aliases=("schooljaar", "teljaar")),
+        Field("uitsplitsing", "code", codes=REFERENCE_BREAKDOWNS, aliases=("onderwijssoort",)),
+        Field("waarde", "decimal", required=True, minimum=0),
+        Field("bron", "text", required=True, aliases=("bronvermelding",)),
+        Field("publicatiejaar", "int", required=True, minimum=2000, maximum=2100, aliases=("jaar_publicatie",)),
+    ), key=("kpi_id", "periode", "uitsplitsing")),
     # A definitive list replaces the provisional one of the same count year, whatever the order of delivery.
     Source("vsv", "een nieuwe voortijdig schoolverlater (platte vorm)", _VSV_FIELDS,
            key=("person_id", "teljaar"), order_by="status = 'definitief'", person_level=True),
@@ -303,7 +318,7 @@ DUO_COLUMNS = {
 # Order in which sources load: municipalities and schools first, because later sources refer to them.
 LOAD_ORDER = ("gemeenten", "bevolking", "scholen", "personen", "inschrijvingen", "verzuimmeldingen",
               "zaken", "acties", "vrijstellingen", "trajecten", "medewerkers", "contactpersonen",
-              "begroting", "startpopulatie", "vsv")
+              "begroting", "startpopulatie", "vsv", "landelijke_referenties")
 
 
 def source_for_filename(filename: str) -> tuple[Source, dict[str, str]] | None:

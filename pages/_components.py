@@ -123,9 +123,10 @@ def _notes(kpi_id: str, period: str | None, municipality_code: str | None) -> li
     series = notes.series_notes(kpi_id).get(period)
     if series:
         out.append(html.P(series, className="kpi-series-note small"))
-    text = notes.explanation(kpi_id, period, municipality_code)
+    text, regions = notes.explanation_of(kpi_id, period, municipality_code)
     if text:
-        out.append(html.Div([html.P("Toelichting", className="kpi-explanation-title mb-1"),
+        title = "Toelichting voor de hele regio" if regions else "Toelichting"
+        out.append(html.Div([html.P(title, className="kpi-explanation-title mb-1"),
                              dcc.Markdown(text, className="kpi-explanation small")], className="kpi-explanation-box"))
     return out
 

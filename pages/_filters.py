@@ -24,6 +24,7 @@ from presentation.formats import date_nl
 from presentation.labels import DE_WORDS, REGION_NAME
 from warehouse import queries
 from warehouse.connection import Warehouse
+from warehouse.coverage import default_period
 from warehouse.queries import REGION_CODE
 
 ALL_KINDS = ""  # the type-of-education filter's value for "every type"; the URL then has no `soort`
@@ -72,15 +73,18 @@ def visible_municipalities(frame: pd.DataFrame, viewer: Viewer) -> dict[str, str
 
 
 def select(viewer: Viewer, names: dict[str, str], periods: list[str], kinds: list[str], period: str | None,
-           municipality: str | None, kind: str | None, period_word: str = "schooljaar") -> Selection:
-    """Resolve the URL's values: an unknown value falls back (latest period, region or the viewer's first
-    municipality, every type) with a notice that says so."""
+           municipality: str | None, kind: str | None, period_word: str = "schooljaar",
+           default: str | None = None) -> Selection:
+    """Resolve the URL's values: an unknown value falls back (the page's default period, region or the viewer's
+    first municipality, every type) with a notice that says so. `default` is the period the page opens on (the
+    latest complete one, warehouse.coverage.default_period); without it the latest."""
     notices = []
-    chosen_period = periods[-1] if periods else None
+    chosen_period = default if default in periods else (periods[-1] if periods else None)
     if period and period in periods:
         chosen_period = period
     elif period:
-        unknown, latest = ("Onbekende", "de laatste") if period_word in DE_WORDS else ("Onbekend", "het laatste")
+        unknown, latest = ("Onbekende", "de laatste volledige") if period_word in DE_WORDS else (
+            "Onbekend", "het laatste volledige")
         notices.append(f"{unknown} {period_word} '{period}'; hieronder {latest} {period_word}.")
     fallback = REGION_CODE if viewer.may_see_region else next(iter(names), None)
     code = fallback
@@ -114,8 +118,20 @@ def select_from(wh: Warehouse, viewer: Viewer, period_kind: str, periods: list[s
     """`select` for the values of `query(...)`, with the municipalities this viewer may see (code -> name)."""
     names = visible_municipalities(queries.municipalities(wh), viewer)
     sel = select(viewer, names, periods, kinds or [], values.get(period_kind), values.get("gemeente"),
-                 values.get("soort") if kinds else None, period_word=period_kind)
+                 values.get("soort") if kinds else None, period_word=period_kind,
+                 default=opens_on(wh, period_kind, periods))
     return sel, names
+
+
+# the page whose main figures decide the period a filter bar of this kind opens on (warehouse.coverage.PAGES)
+DEFAULT_PAGE = {"schooljaar": "verzuim", "teljaar": "vsv", "peildatum": "capaciteit", "kwartaal": "kwartaal"}
+
+
+def opens_on(wh: Warehouse, period_kind: str, periods: list[str]) -> str | None:
+    """The period a page opens on without one in its URL: the latest complete one (issue #9), if it is offered;
+    else the latest offered."""
+    default = default_period(wh, DEFAULT_PAGE[period_kind]) if period_kind in DEFAULT_PAGE and periods else None
+    return default if default in periods else (periods[-1] if periods else None)
 
 
 def url_selection(wh: Warehouse, viewer: Viewer, period_kind: str, search: str | None,
@@ -138,14 +154,15 @@ def search(period: str | None, municipality: str | None, kind: str | None = None
 
 
 def next_search(periods: list[str], period: str | None, municipality: str | None, current: str | None,
-                kind: str | None = None, *, period_kind: str) -> str | None:
-    """The query string for the chosen filters, or None when nothing changes. The latest period stays out
-    of the URL, so a bookmark keeps showing the latest; the dropdowns' first report of their value (when
-    they mount) equals the URL (also an old link's, read through `query`) and changes nothing."""
+                kind: str | None = None, *, period_kind: str, default: str | None = None) -> str | None:
+    """The query string for the chosen filters, or None when nothing changes. The period the page opens on
+    (`default`: the latest complete one, see `opens_on`; else the latest) stays out of the URL, so a bookmark keeps
+    showing the latest complete one; the dropdowns' first report of their value (when they mount) equals the URL
+    (also an old link's, read through `query`) and changes nothing."""
     if period is None or municipality is None:
         return None
-    wanted = search(None if periods and period == periods[-1] else period, municipality, kind,
-                    period_kind=period_kind)
+    first = default if default in periods else (periods[-1] if periods else None)
+    wanted = search(None if period == first else period, municipality, kind, period_kind=period_kind)
     return None if parse(wanted) == query(current, period_kind) else wanted
 
 

@@ -47,6 +47,29 @@ def shapes() -> dict:
     return json.loads(SHAPES_FILE.read_text(encoding="utf-8"))
 
 
+@cache
+def label_points() -> dict[str, tuple[float, float, str]]:
+    """code -> (lon, lat, name): where a municipality's name goes on the map, the centroid of its largest ring
+    (Baarle-Nassau's enclaves and Moerdijk's second part would pull a plain average off the land)."""
+    out = {}
+    for feature in shapes()["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        best = (0.0, 0.0, 0.0)
+        for polygon in polygons:
+            ring = polygon[0]
+            cross = [x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)]
+            area = sum(cross) / 2
+            if area and abs(area) > abs(best[0]):
+                cx = sum((x0 + x1) * c for ((x0, _), (x1, _)), c in zip(zip(ring, ring[1:], strict=False), cross,
+                                                                        strict=True)) / (6 * area)
+                cy = sum((y0 + y1) * c for ((_, y0), (_, y1)), c in zip(zip(ring, ring[1:], strict=False), cross,
+                                                                        strict=True)) / (6 * area)
+                best = (area, cx, cy)
+        out[feature["properties"]["code"]] = (best[1], best[2], feature["properties"]["name"])
+    return out
+
+
 def shape_codes() -> list[str]:
     return [f["properties"]["code"] for f in shapes()["features"]]
 
@@ -100,6 +123,10 @@ def map_figure(values: pd.DataFrame, kpi: Kpi, period_label: str, selected: str 
         if min(z) == max(z):  # one value (or all equal): a middle colour, not the scale's lightest end
             trace.update(zmin=min(z) - 1, zmax=max(z) + 1)
         data.append(trace)
+    points = label_points()  # the municipalities' names on the map (issue #9), never hoverable or clickable
+    data.append({"type": "scattergeo", "mode": "text", "lon": [p[0] for p in points.values()],
+                 "lat": [p[1] for p in points.values()], "text": [p[2] for p in points.values()],
+                 "textfont": {"size": 10, "color": TEXT}, "hoverinfo": "skip", "showlegend": False})
     layout = {"template": figure_template(), "height": 460, "margin": {"l": 0, "r": 0, "t": 8, "b": 0},
               "showlegend": False, "dragmode": False,
               "geo": {"fitbounds": "locations", "visible": False, "bgcolor": BACKGROUND}}
@@ -162,11 +189,13 @@ def chosen_search(wh: Warehouse, viewer: Viewer, period_kind: str, default_kpi: 
         if municipality not in _filters.visible_municipalities(queries.municipalities(wh), viewer):
             return None
     periods = queries.periods(wh, period_kind) if period is not None else []
-    return next_search(periods, period, municipality, current, kind, map_kpi, default_kpi, period_kind=period_kind)
+    return next_search(periods, period, municipality, current, kind, map_kpi, default_kpi, period_kind=period_kind,
+                       default=_filters.opens_on(wh, period_kind, periods))
 
 
 def next_search(periods: list[str], period: str | None, municipality: str | None, current: str | None,
-                kind: str | None, map_kpi: str | None, default_kpi: str, *, period_kind: str) -> str | None:
+                kind: str | None, map_kpi: str | None, default_kpi: str, *, period_kind: str,
+                default: str | None = None) -> str | None:
     """The query string for the filter bar's values and the map's KPI, or None when nothing changes. The
     filters follow _filters.next_search (latest period and the region stay out of the URL); the map's KPI
     is added unless it is the default; without a chooser on the page (None) the URL's own value is kept."""
@@ -174,7 +203,7 @@ def next_search(periods: list[str], period: str | None, municipality: str | None
         return None
     # next_search against an empty URL returns the filters' own query string ("" parses like None, hence `or`)
     params = _filters.parse(_filters.next_search(periods, period, municipality, None, kind,
-                                                 period_kind=period_kind) or "")
+                                                 period_kind=period_kind, default=default) or "")
     now = _filters.query(current, period_kind)  # an old link's `jaar` is the same period
     chosen = map_kpi if map_kpi is not None else now.get(PARAM)
     if chosen and chosen != default_kpi:

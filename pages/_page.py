@@ -78,8 +78,10 @@ def url_callback(ids: _filters.FilterIds, periods: Callable[[Warehouse], list[st
     )
     def choose(period: str | None, municipality: str | None, current: str | None) -> object:
         """The filter bar's values into the URL; the page router then redraws the page."""
-        offered = periods(warehouse()) if period is not None else []
-        wanted = _filters.next_search(offered, period, municipality, current, period_kind=ids.period_kind)
+        wh = warehouse()
+        offered = periods(wh) if period is not None else []
+        wanted = _filters.next_search(offered, period, municipality, current, period_kind=ids.period_kind,
+                                      default=_filters.opens_on(wh, ids.period_kind, offered))
         return no_update if wanted is None else wanted
 
     return choose

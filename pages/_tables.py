@@ -25,8 +25,12 @@ KINDS = ["PO", "VO", "VSO", "MBO"]  # the education groups of int_schools, the `
 
 SCHOOL_COLUMNS: list[Column] = [
     ("school_id", "Vestiging", None), ("naam", "School", None), ("soort", "Soort onderwijs", None),
-    ("gemeente", "Gemeente", None), ("per_100", "Per 100 leerlingen", 1), ("meldingen", "Meldingen", 0),
+    ("gemeente", "Gemeente", None), ("leerlingen", "Leerlingen (1 oktober)", 0),
+    ("personen", "Leerlingen met een melding", 0), ("per_100", "Per 100 leerlingen", 1),
+    ("interval", "95%-interval per 100", None), ("vergelijking", "Vergelijking met de regio", None),
+    ("meldingen", "Meldingen", 0),
 ]
+TOO_SMALL = "te klein om te vergelijken"
 
 
 def school_table(wh: Warehouse, year: str, code: str, kind: str, public: bool, region: bool = True
@@ -45,12 +49,13 @@ def school_table(wh: Warehouse, year: str, code: str, kind: str, public: bool, r
                  if m == queries.REGION_CODE and set(p) == {"onderwijssoort"}}
     in_scope = (frame["municipality_code"] == code) | (code == queries.REGION_CODE)
     rows: dict[str, dict] = {}
-    for p, value, keep in zip(parts, frame["value"], in_scope, strict=True):
+    for p, value, num, den, keep in zip(parts, frame["value"], frame["numerator"], frame["denominator"], in_scope,
+                                        strict=True):
         if not keep or "school" not in p:
             continue
         row = rows.setdefault(p["school"], {"school_id": p["school"]})
         if set(p) == {"school"}:
-            row["per_100"] = value
+            row["per_100"], row["personen"], row["leerlingen"] = value, num, den
         elif set(p) == {"maat", "school"}:
             row["meldingen"] = value
         elif "verzuimsoort" in p:
@@ -74,12 +79,42 @@ def school_table(wh: Warehouse, year: str, code: str, kind: str, public: bool, r
         table[k] = table[k].where(table[k].notna(), 0) if not public else table[k].fillna(fmt.MISSING)
     if region:
         columns.append(("referentie", "Regio (zelfde soort) per 100", 1))
-    rank = pd.to_numeric(table.get("per_100"), errors="coerce")
-    table = table.assign(_rank=rank).sort_values(["_rank", "naam"], ascending=[False, True], na_position="last")
+    _compare_schools(wh, year, table)
+    # ranked by rate; the schools under the minimum size are not ranked: listed apart, after the others
+    rank = pd.to_numeric(table.get("per_100"), errors="coerce").where(table["vergelijking"] != TOO_SMALL)
+    small = table["vergelijking"] == TOO_SMALL
+    table = table.assign(_rank=rank, _small=small).sort_values(["_small", "_rank", "naam"],
+                                                               ascending=[True, False, True], na_position="last")
     for field, _, _ in columns:
         if field not in table:
             table[field] = None
     return table[[f for f, _, _ in columns]].reset_index(drop=True), columns
+
+
+def _compare_schools(wh: Warehouse, year: str, table: pd.DataFrame) -> None:
+    """The 95 % interval of each school's rate and its place against the region (warehouse.signals: one
+    definition with the funnel plot and the signal list): "hoger dan verwacht" / "lager dan verwacht" outside the
+    99,8 % limits, "binnen verwachting", or TOO_SMALL under the minimum size."""
+    from warehouse import signals
+
+    units = {u.code: u for u in signals.funnels(wh, year, (signals.SCHOOL_KPI,)).get(signals.SCHOOL_KPI, [])}
+    minimum = signals.min_school_size()
+    intervals, verdicts = [], []
+    for school, k, n in zip(table["school_id"], table.get("personen", pd.Series(dtype=object)),
+                            table.get("leerlingen", pd.Series(dtype=object)), strict=False):
+        numeric = isinstance(k, int | float) and isinstance(n, int | float) and not fmt.is_missing(k) \
+            and not fmt.is_missing(n) and n > 0
+        band = signals.wilson(float(k), float(n)) if numeric else None
+        intervals.append(f"{fmt.number(100 * band[0], 1)} – {fmt.number(100 * band[1], 1)}" if band else fmt.MISSING)
+        unit = units.get(school)
+        if numeric and n < minimum:
+            verdicts.append(TOO_SMALL)
+        elif unit is None or not numeric:  # a suppressed rate gets no verdict either
+            verdicts.append(fmt.MISSING)
+        else:
+            verdicts.append({"hoger": "hoger dan verwacht", "lager": "lager dan verwacht"}.get(unit.signal,
+                                                                                              "binnen verwachting"))
+    table["interval"], table["vergelijking"] = intervals, verdicts
 
 
 VSV_KPIS = ("vsv_percentage", "vsv_aantal")

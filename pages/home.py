@@ -11,14 +11,15 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from access.roles import COORDINATOR, FIGURES, Viewer
-from access.web import secured_callback
-from pages._components import LOCATION_ID, empty_state, kpi_card, page_header
-from pages._data import kpis
+from access.roles import COORDINATOR, FIGURES, PORTFOLIO_HOLDER, Viewer
+from access.web import current_viewer, secured_callback
+from pages import _tile
+from pages._components import LOCATION_ID, empty_state, page_header
+from pages._data import kpis, warehouse
 from pages._page import NO_WAREHOUSE, page_layout
 from presentation import formats as fmt
 from presentation.labels import REGION_NAME
-from warehouse import queries, views
+from warehouse import coverage, queries, signals, views
 from warehouse.connection import Warehouse
 from warehouse.registry import SECTIONS, Kpi, Registry
 
@@ -59,7 +60,17 @@ def choose_municipality(code: str | None, search: str | None) -> object:
     if code is None:
         return no_update
     wanted = "" if code == REGION_OPTION else f"?gemeente={code}"
+    if not search and code == _opens_on(current_viewer()):  # the mount echo of the page's own default
+        return no_update
     return no_update if wanted == (search or "") else wanted
+
+
+def _opens_on(viewer: Viewer) -> str | None:
+    """What the overview shows without a `gemeente` in the URL: the region, or for staff their first municipality."""
+    if viewer.may_see_region:
+        return REGION_OPTION
+    codes = [c for c in queries.municipalities(warehouse())["gemeente_code"] if viewer.may_see_municipality(c)]
+    return codes[0] if codes else None
 
 
 def _overview(wh: Warehouse, registry: Registry, gemeente: str | None, viewer: Viewer) -> html.Div:
@@ -84,6 +95,7 @@ def _overview(wh: Warehouse, registry: Registry, gemeente: str | None, viewer: V
                         extra=_selector(municipalities, choice, viewer.may_see_region)),
             notice,
             dbc.Row([dbc.Col(card, xs=12, md=6, xl=4, className="mb-4") for card in cards]),
+            signal_list(wh, viewer),
         ]
     )
 
@@ -111,53 +123,86 @@ def _selector(municipalities: pd.DataFrame | None, choice: str | None, region: b
 
 
 def _cards(wh: Warehouse, registry: Registry, code: str, where: str, viewer: Viewer) -> list:
+    """One tile with reference points per section (pages._tile), each on its latest complete period
+    (warehouse.coverage) and compared with the same period a year earlier."""
     # data quality is the coordinator's (and the administrator's) business, not a meeting figure
     sections = [(s, label) for s, label in SECTIONS if s != "data" or viewer.role == COORDINATOR]
-    headlines = {section: registry.headline(section) for section, _ in sections}
-    latest_two = {kind: _latest_two(wh, kind) for kind in {k.period_kind for k in headlines.values() if k}}
-    values = _values(wh, [k for k in headlines.values() if k], latest_two, code, viewer.public)
+    names = dict(zip(*[queries.municipalities(wh)[c] for c in ("gemeente_code", "naam")], strict=True))
+    cover = coverage.coverage(wh)
     cards = []
     for section, section_label in sections:
-        kpi = headlines[section]
+        kpi = registry.headline(section)
         if kpi is None:
             cards.append(_missing_card(section_label, f"Nog geen gegevens voor {section_label.lower()}."))
             continue
-        periods = latest_two[kpi.period_kind]
-        if not periods:
+        period = coverage.latest_complete([kpi], kpi.period_kind, queries.periods(wh, kpi.period_kind), cover)
+        if period is None:
             cards.append(_missing_card(section_label, f"Nog geen gegevens voor {kpi.label} in {where}."))
             continue
-        previous = values.get((kpi.id, periods[0])) if len(periods) == 2 else None
-        cards.append(
-            kpi_card(
-                kpi,
-                values.get((kpi.id, periods[-1])),
-                previous,
-                fmt.period_label(kpi.period_kind, periods[-1]) + _list_status(wh, kpi, periods[-1]),
-                previous_label=fmt.previous_period_word(kpi.period_kind),
-                title=section_label,
-                period=periods[-1],
-                municipality_code=code,
-            )
-        )
+        data = _tile.tile_data(wh, kpi, kpi.period_kind, period, code, viewer.public, viewer.may_see_region)
+        label = fmt.period_label(kpi.period_kind, period) + _list_status(wh, kpi, period)
+        cards.append(_tile.reference_tile(data, label, names, title=section_label, href=_page_link(section, code)))
     return cards
 
 
-def _latest_two(wh: Warehouse, kind: str) -> list[str]:
-    """The latest period with figures, after the one it is compared with (warehouse.views) where there is one."""
-    available = queries.periods(wh, kind)
-    previous = views.previous_period(wh, kind, available[-1]) if available else None
-    return ([previous] if previous else []) + available[-1:]
+def _page_link(section: str, code: str) -> str | None:
+    """The page that shows a section's figure, for this area (region -> municipality -> school: issue #9)."""
+    if section not in ("verzuim", "vsv", "capaciteit", "effectrapportage", "kostenverdeling", "data"):
+        return None
+    return f"/{section}" + (f"?gemeente={code}" if code != queries.REGION_CODE else "")
 
 
-def _values(
-    wh: Warehouse, headlines: list[Kpi], periods: dict[str, list[str]], code: str, public: bool
-) -> dict[tuple[str, str], float | str]:
-    """The totals (no breakdown) of the headline KPIs, by (kpi id, period); suppressed when public."""
-    wanted = sorted({p for ps in periods.values() for p in ps})
-    if not headlines or not wanted:
-        return {}
-    df = queries.kpi_values(wh, [k.id for k in headlines], wanted, municipality_code=code, public=public)
-    return {(r.kpi_id, r.period): r.value for r in df.itertuples(index=False) if not fmt.is_missing(r.value)}
+def signal_list(wh: Warehouse, viewer: Viewer) -> html.Section | None:
+    """The signals of the latest complete school and count year (warehouse.signals), each a link to the page and
+    filters that show it. The coordinator sees every signal; a portfolio holder the municipal ones only (kpis.md)."""
+    if viewer.role not in (COORDINATOR, PORTFOLIO_HOLDER):
+        return None
+    names = dict(zip(*[queries.municipalities(wh)[c] for c in ("gemeente_code", "naam")], strict=True))
+    found = []
+    for page in ("verzuim", "vsv"):
+        period = coverage.default_period(wh, page)
+        if period is not None:
+            found += signals.signals(wh, period, _SIGNAL_PAGE_KPIS[page])
+    if viewer.role != COORDINATOR:
+        found = [u for u in found if u.level == "gemeente"]
+    found = list({(u.kpi_id, u.period, u.code): u for u in found}.values())
+    schools = (dict(zip(*[queries.schools(wh)[c] for c in ("school_id", "naam")], strict=True))
+               if any(u.level == "school" for u in found) else {})
+    items = [html.Li(html.A(_signal_line(u, names, schools), href=signal_href(u), className="rbl-signal-link"),
+                     className=f"rbl-signal rbl-signal-{u.signal}") for u in found]
+    body = html.Ul(items, className="rbl-signal-list") if items else html.P("Geen signalen: alle gemeenten en scholen "
+                                                                          "liggen binnen wat toeval verklaart.")
+    return html.Section([
+        html.H2("Signalen", className="h4"),
+        html.P("Gemeenten en scholen die meer van de regio afwijken dan toeval verklaart (buiten de 99,8%-grens van "
+               "de trechter; scholen met minder dan het minimum aantal leerlingen tellen niet mee).",
+               className="small text-muted"),
+        body], id="overzicht-signalen", className="mb-4")
+
+
+_SIGNAL_PAGE_KPIS = {"verzuim": ("verzuim_per_school", "relatief_verzuim_per_1000", "absoluut_verzuim_per_1000"),
+                     "vsv": ("vsv_percentage",)}
+
+
+def signal_href(u: signals.Unit) -> str:
+    """The page and filters that show a signal: the school table of its municipality, the absence map with that
+    figure, or the VSV page; the period always in the URL."""
+    if u.kpi_id == "vsv_percentage":
+        return f"/vsv?teljaar={u.period}&gemeente={u.code}"
+    if u.level == "school":
+        return f"/verzuim?schooljaar={u.period}&gemeente={u.municipality_code}&school={u.code}"
+    return f"/verzuim?schooljaar={u.period}&gemeente={u.code}&kaart={u.kpi_id}"
+
+
+def _signal_line(u: signals.Unit, names: dict[str, str], schools: dict[str, str]) -> str:
+    what = {"verzuim_per_school": "verzuim per school", "relatief_verzuim_per_1000": "relatief verzuim",
+            "absoluut_verzuim_per_1000": "absoluut verzuim", "vsv_percentage": "VSV-percentage"}[u.kpi_id]
+    who = (f"{schools.get(u.code, u.code)} ({u.code}, {names.get(u.municipality_code, u.municipality_code)})"
+           if u.level == "school" else names.get(u.code, u.code))
+    scale = 100 if u.kpi_id in ("verzuim_per_school", "vsv_percentage") else 1000
+    unit = "%" if scale == 100 else " per 1.000"
+    return (f"{who}: {what} {u.signal} dan verwacht, {fmt.number(u.value * scale, 1)}{unit} tegen "
+            f"{fmt.number(u.target * scale, 1)}{unit} in de regio ({u.period}, n = {fmt.number(u.n, 0)})")
 
 
 def _list_status(wh: Warehouse, kpi: Kpi, period: str) -> str:

@@ -73,6 +73,7 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
                 f"naast het vorige kwartaal ({report.quarter_label(view.previous)}) en hetzelfde kwartaal een jaar "
                 f"eerder ({report.quarter_label(view.year_before)}). Werkvoorraad en formatie op "
                 f"{fmt.date_nl(view.last_day)}."], id="kwartaal-inleiding", className="rbl-lead"),
+        _partial_notice(view),
         html.P(_suppression_text(viewer), className="small text-muted"),
         _pack_button(),
         dbc.Row([dbc.Col(_card(c, view), xs=12, md=6, xl=4, className="mb-4 rbl-card-col") for c in view.cards]),
@@ -85,6 +86,17 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
         html.H2("Komende deadlines", className="h4 mt-4"),
         _deadlines(date.today()),
     ], className="rbl-kwartaal")
+
+
+def _partial_notice(view: report.QuarterView) -> object:
+    """A quarter still in progress says so, and how it is compared (warehouse.coverage), before any figure."""
+    if view.through is None:
+        return None
+    return dbc.Alert([html.Strong(f"t/m {fmt.date_nl(view.through)}"),
+                      f": {report.quarter_label(view.quarter)} is nog niet compleet; de gegevens lopen tot en met "
+                      f"{fmt.date_nl(view.through)}. De kaarten vergelijken daarom met het vorige kwartaal en "
+                      "hetzelfde kwartaal een jaar eerder over dezelfde dagen, niet met het hele kwartaal."],
+                     id="kwartaal-deels", color="warning", className="rbl-partial")
 
 
 def _suppression_text(viewer: Viewer) -> str:

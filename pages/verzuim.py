@@ -15,7 +15,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from access.roles import FIGURES, Viewer
 from access.web import current_viewer, secured_callback
-from pages import _charts, _download, _filters, _map, _sections, _tables
+from pages import _charts, _download, _filters, _funnel, _map, _sections, _tables, _tile
 from pages._components import empty_state, figures_grid, source_text
 from pages._data import kpis, warehouse
 from pages._page import map_url_callback, page_layout, page_top, table_download
@@ -108,7 +108,7 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
     return html.Div([
         *top.head, *notices,
         _sections.suppressed_note("verzuim-onderdrukt") if viewer.public else None,
-        _sections.card_row(wh, CARD_KPIS, KIND, sel.period, sel.municipality, viewer.public),
+        _tile_row(wh, sel, viewer, names),
         _sections.map_and_trend(
             _sections.map_section(wh, MAP_ID, MAP_KPI_ID, map_kpi, MAP_KPIS, KIND, sel, names, viewer.public),
             "Relatief verzuim door de jaren, per gemeente",
@@ -121,8 +121,52 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
         html.P(source_text(registry[SCHOOL_KPI]), className="rbl-source small text-muted"),
         _school_grid(table, columns),
         _download.buttons(DOWNLOAD_ID, CSV_ID, XLSX_ID) if not table.empty else None,
-        html.Div(id=DETAIL_ID),
+        *_funnels(wh, sel, names, viewer),
+        html.Div(_school_from_url(wh, table, query.get("school"), sel.period, viewer.public), id=DETAIL_ID),
     ])
+
+
+def _school_from_url(wh: Warehouse, table: pd.DataFrame, school: str | None, year: str, public: bool):
+    """`?school=<id>` (the last step of region -> municipality -> school, e.g. from a signal) opens that school's
+    detail, if it is in the table this viewer sees."""
+    match = table[table["school_id"] == school] if school else table.iloc[0:0]
+    if match.empty:
+        return None
+    row = match.iloc[0]
+    return _school_modal(row, _tables.school_detail(wh, row["school_id"], year, queries.periods(wh, "schooljaar"),
+                                                    public), year)
+
+
+def _funnels(wh: Warehouse, sel: _filters.Selection, names: dict[str, str], viewer: Viewer) -> list:
+    """The funnel plots of warehouse.signals: schools (not for portfolio holders: they see municipal signals only)
+    and municipalities for relatief verzuim."""
+    from warehouse import signals
+
+    if not viewer.may_see_region:  # the target is the region's value, which staff do not see
+        return []
+    found = signals.funnels(wh, sel.period, (SCHOOL_KPI, TREND_KPI))
+    out = []
+    label = fmt.period_label("schooljaar", sel.period)
+    if not viewer.public:
+        schools = dict(zip(*[queries.schools(wh)[c] for c in ("school_id", "naam")], strict=True))
+        units = [u for u in found.get(SCHOOL_KPI, [])
+                 if sel.municipality == queries.REGION_CODE or u.municipality_code == sel.municipality]
+        out.append(_funnel.funnel_section("verzuim-trechter-scholen", units, schools, 100, " per 100 leerlingen",
+                                          "Leerlingen op 1 oktober",
+                                          f"Trechter: verzuim per school, {label}"))
+    municipal = found.get(TREND_KPI, [])
+    out.append(_funnel.funnel_section("verzuim-trechter-gemeenten", municipal, names, 1000, " per 1.000",
+                                      "Inwoners 5 t/m 17 jaar", f"Trechter: relatief verzuim per gemeente, {label}"))
+    return out
+
+
+def _tile_row(wh: Warehouse, sel: _filters.Selection, viewer: Viewer, names: dict[str, str]) -> dbc.Row:
+    """The tiles with reference points (pages._tile): compared like for like, with region, rank and references."""
+    registry = kpis()
+    tiles = [_tile.reference_tile(_tile.tile_data(wh, registry[k], KIND, sel.period, sel.municipality, viewer.public,
+                                                  viewer.may_see_region), fmt.period_label(KIND, sel.period), names)
+             for k in CARD_KPIS]
+    return dbc.Row([dbc.Col(t, xs=12, md=6, xl=4, className="mb-4") for t in tiles])
 
 
 def _school_grid(table: pd.DataFrame, columns: list[_download.Column]):
@@ -137,7 +181,9 @@ def _school_grid(table: pd.DataFrame, columns: list[_download.Column]):
 
 
 def _school_chart(table: pd.DataFrame):
-    numeric = table.assign(v=pd.to_numeric(table["per_100"], errors="coerce")).dropna(subset=["v"])
+    # the ranking leaves out the schools under the minimum size (listed apart at the end of the table)
+    ranked = table[table["vergelijking"] != _tables.TOO_SMALL] if "vergelijking" in table else table
+    numeric = ranked.assign(v=pd.to_numeric(ranked["per_100"], errors="coerce")).dropna(subset=["v"])
     if numeric.empty:
         return empty_state("Geen verzuimcijfers per school in deze selectie.")
     top = numeric.head(CHART_SCHOOLS).iloc[::-1]

@@ -206,11 +206,12 @@ def workbook(wh: Warehouse, year: str, scope: Scope, made_at: datetime | None = 
 
 def csv_bytes(wh: Warehouse, year: str, scope: Scope) -> bytes:
     """The report in the long format of `python -m warehouse kpis` (same header, same number writing)."""
-    from warehouse.cli import write_csv
+    from warehouse.cli import partial_through, write_csv
 
     rows = long_rows(wh, year, scope)
     out = io.StringIO()
-    write_csv([tuple(None if fmt.is_missing(v) else v for v in r) for r in rows.itertuples(index=False)], out)
+    plain = [tuple(None if fmt.is_missing(v) else v for v in r) for r in rows.itertuples(index=False)]
+    write_csv(plain, out, partial_through(wh, plain))  # covered_through: a year still in progress says so
     return out.getvalue().encode("utf-8")
 
 

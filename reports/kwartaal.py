@@ -133,6 +133,7 @@ class QuarterView:
     table: pd.DataFrame  # one row per municipality, the region last: code, gemeente, one column per TABLE_KPIS id
     trend: pd.DataFrame  # kpi_id, period, municipality_code, value over the last TREND_QUARTERS quarters
     names: dict[str, str]
+    through: date | None = None  # the quarter is in progress: its figures count up to this day (warehouse.coverage)
 
     @property
     def previous(self) -> str:
@@ -156,6 +157,7 @@ def build(wh: Warehouse, quarter: str, code: str, public: bool) -> QuarterView:
     trend_quarters = [q for q in (shift_quarter(quarter, -i) for i in range(TREND_QUARTERS - 1, -1, -1)) if q in known]
     frame = queries.quarter_values(wh, list(KPI_IDS), trend_quarters, public=public)
     values = {(r.kpi_id, r.period, r.municipality_code): r.value for r in frame.itertuples(index=False)}
+    _like_for_like(wh, quarter, public, values)
     municipalities = queries.municipalities(wh)
     names = dict(zip(municipalities["gemeente_code"], municipalities["naam"], strict=True))
     cards = [_card(KPIS[k], quarter, code, values) for k in CARD_KPIS]
@@ -164,8 +166,28 @@ def build(wh: Warehouse, quarter: str, code: str, public: bool) -> QuarterView:
         rows.append({"code": gm, "gemeente": name, **{k: values.get((k, quarter, gm)) for k, _ in TABLE_KPIS}})
     in_trend = frame["municipality_code"].isin([queries.REGION_CODE, code])
     trend = frame.loc[in_trend, ["kpi_id", "period", "municipality_code", "value"]].reset_index(drop=True)
+    from warehouse.coverage import page_through
+
     return QuarterView(quarter, code, names.get(code, REGION_NAME), public, queries.data_date(wh), cards,
-                       pd.DataFrame(rows, dtype=object), trend, names)
+                       pd.DataFrame(rows, dtype=object), trend, names, page_through(wh, "kwartaal", quarter))
+
+
+def _like_for_like(wh: Warehouse, quarter: str, public: bool, values: dict) -> None:
+    """A quarter still in progress (warehouse.coverage) is compared with the quarter before and the same quarter a
+    year earlier up to the same day and month: their whole-quarter values are replaced by those, for the cards."""
+    from warehouse.coverage import comparison_values, coverage, figure_through
+    from warehouse.kpis import KPIS
+
+    for kpi_id in CARD_KPIS:
+        kpi = KPIS[kpi_id]
+        if not kpi.quarterly or figure_through(kpi, KIND, quarter, coverage(wh)) is None:
+            continue
+        for key in [k for k in values if k[0] == kpi_id and k[1] in (shift_quarter(quarter, -1),
+                                                                    shift_quarter(quarter, -4))]:
+            values[key] = None  # never the whole quarter: like for like, or nothing to compare ("–")
+        for (_, gm, breakdown), (period, _, value) in comparison_values(wh, kpi, KIND, quarter, public).items():
+            if breakdown == "":
+                values[(kpi_id, period, gm)] = value
 
 
 def _card(kpi: Kpi, quarter: str, code: str, values: dict) -> Card:
@@ -202,6 +224,8 @@ def meta(view: QuarterView, made_at: datetime | None = None) -> ExportMeta:
     from warehouse.kpis import KPIS
 
     period = f"{quarter_label(view.quarter)} ({quarter_span(view.quarter)})"
+    if view.through is not None:  # a quarter in progress (warehouse.coverage): its figures count up to that day
+        period += f", t/m {view.through:%d-%m-%Y} (vergeleken over dezelfde dagen)"
     kwargs = {"made_at": made_at} if made_at else {}
     return ExportMeta(title=f"{TITLE} {quarter_label(view.quarter)}, {view.municipality_name}", period=period,
                       data_date=view.data_date, suppressed=view.public,
@@ -553,7 +577,10 @@ def run(args: argparse.Namespace) -> int:
     wh = Warehouse(args.warehouse)
     quarters = queries.periods(wh, KIND)
     codes = set(queries.municipalities(wh)["gemeente_code"])
-    quarter = (args.quarter or (quarters[-1] if quarters else "")).upper()
+    from warehouse.coverage import default_period
+
+    # without --quarter: the latest complete quarter (a running one would look like a fall; warehouse.coverage)
+    quarter = (args.quarter or (default_period(wh, "kwartaal") if quarters else "") or "").upper()
     if quarter not in quarters:
         known = f"{quarters[0]} t/m {quarters[-1]}" if quarters else "geen"
         print(f"Fout: geen cijfers voor kwartaal '{args.quarter or ''}' (wel voor: {known}); schrijf het kwartaal "

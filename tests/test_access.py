@@ -23,7 +23,8 @@ FIGURE_ROLES = {"coordinator", "portefeuillehouder", "medewerker"}
 EXPECTED_PAGES = {"/": FIGURE_ROLES, "/beheer": {"beheerder"}, "/data": {"coordinator", "beheerder"},
                   "/verzuim": FIGURE_ROLES, "/vsv": FIGURE_ROLES, "/effectrapportage": FIGURE_ROLES,
                   "/kostenverdeling": FIGURE_ROLES, "/jaarverslag": FIGURE_ROLES,
-                  "/capaciteit": FIGURE_ROLES, "/kwartaal": {"coordinator", "portefeuillehouder"}}
+                  "/capaciteit": FIGURE_ROLES, "/kwartaal": {"coordinator", "portefeuillehouder"},
+                  "/gemeente": FIGURE_ROLES}
 EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES, "verzuim-url.search": FIGURE_ROLES,
                       "verzuim-download.data": FIGURE_ROLES, "vsv-url.search": FIGURE_ROLES,
                       "vsv-download.data": FIGURE_ROLES, "data-download.data": {"coordinator", "beheerder"},
@@ -38,7 +39,8 @@ EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES, "verzuim-url.search": FIGU
                       "capaciteit-medewerkers-download.data": {"coordinator"},
                       "verzuim-school-detail.children": FIGURE_ROLES,
                       "kwartaal-url.search": {"coordinator", "portefeuillehouder"},
-                      "kwartaal-download.data": {"coordinator", "portefeuillehouder"}}
+                      "kwartaal-download.data": {"coordinator", "portefeuillehouder"},
+                      "gemeenteprofiel-url.search": FIGURE_ROLES}
 
 
 @pytest.fixture(scope="module")

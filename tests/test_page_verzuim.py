@@ -6,6 +6,11 @@ Breda's schools: 06HO00 Markenhage College (VO) 4 of 5 pupils reported = 80 per 
 V4 1); 12AB00 De Klimop (PO) 1 of 2 = 50, 3 reports (L 2, V2 1); 14EF00 Het Baken (VO) 0 of 2, no reports.
 Region reference per school type: VO persons P1 P2 P3 P8 (06HO00) and P4 P8 P9 (20XY01) = 6 distinct of
 5 + 2 + 4 = 11 pupils: 54,5; PO 50,0.
+Issue #9: pupils and persons beside every rate, and its 95 % (Wilson) interval, z = 1,96, z^2 = 3,8416:
+4 of 5: centre (0,8 + 0,38416) / 1,76832 = 0,669652, half 1,96 sqrt(0,032 + 0,038416) / 1,76832 = 0,294124
+-> 37,6 - 96,4; 1 of 2: centre 0,5, half 1,96 sqrt(0,125 + 0,2401) / 2,9208 = 0,405471 -> 9,5 - 90,5;
+0 of 2: centre = half = 0,9604 / 2,9208 = 0,328814 -> 0,0 - 65,8. Every school has fewer than 20 pupils (the
+minimum size): none is ranked, all are "te klein om te vergelijken", listed by name.
 """
 
 from __future__ import annotations
@@ -28,8 +33,10 @@ from warehouse.connection import Warehouse
 from warehouse.kpis import KPIS
 
 BREDA, DRIMMELEN = "GM0758", "GM1719"
-HEADERS = ["Vestiging", "School", "Soort onderwijs", "Gemeente", "Per 100 leerlingen", "Meldingen",
-           "Meldingen L", "Meldingen V2", "Meldingen V3", "Meldingen V4", "Regio (zelfde soort) per 100"]
+HEADERS = ["Vestiging", "School", "Soort onderwijs", "Gemeente", "Leerlingen (1 oktober)",
+           "Leerlingen met een melding", "Per 100 leerlingen", "95%-interval per 100", "Vergelijking met de regio",
+           "Meldingen", "Meldingen L", "Meldingen V2", "Meldingen V3", "Meldingen V4", "Regio (zelfde soort) per 100"]
+SMALL = "te klein om te vergelijken"
 
 
 @pytest.fixture(scope="module")
@@ -61,18 +68,20 @@ def download(client, search: str, kind: str) -> tuple[str, bytes]:
 def test_school_table_by_hand(small_wh: Path) -> None:
     table, columns = _tables.school_table(Warehouse(small_wh), Y, BREDA, "", public=False)
     assert [h for _, h, _ in columns] == HEADERS
-    assert table.to_dict("list") == {
-        "school_id": ["06HO00", "12AB00", "14EF00"],
-        "naam": ["Markenhage College", "Basisschool De Klimop", "Het Baken"],
-        "soort": ["VO", "PO", "VO"], "gemeente": ["Breda"] * 3,
-        "per_100": [80.0, 50.0, 0.0], "meldingen": [5.0, 3.0, 0.0],
-        "soort_L": [0, 2.0, 0], "soort_V2": [0, 1.0, 0], "soort_V3": [4.0, 0, 0], "soort_V4": [1.0, 0, 0],
-        "referentie": [pytest.approx(600 / 11), 50.0, pytest.approx(600 / 11)],
+    assert table.to_dict("list") == {  # all under the minimum size: not ranked, by name
+        "school_id": ["12AB00", "14EF00", "06HO00"],
+        "naam": ["Basisschool De Klimop", "Het Baken", "Markenhage College"],
+        "soort": ["PO", "VO", "VO"], "gemeente": ["Breda"] * 3,
+        "leerlingen": [2.0, 2.0, 5.0], "personen": [1.0, 0.0, 4.0],
+        "per_100": [50.0, 0.0, 80.0], "interval": ["9,5 – 90,5", "0,0 – 65,8", "37,6 – 96,4"],
+        "vergelijking": [SMALL] * 3, "meldingen": [3.0, 0.0, 5.0],
+        "soort_L": [2.0, 0, 0], "soort_V2": [1.0, 0, 0], "soort_V3": [0, 0, 4.0], "soort_V4": [0, 0, 1.0],
+        "referentie": [50.0, pytest.approx(600 / 11), pytest.approx(600 / 11)],
     }
     vo, _ = _tables.school_table(Warehouse(small_wh), Y, BREDA, "VO", public=False)
-    assert vo["school_id"].tolist() == ["06HO00", "14EF00"]
+    assert vo["school_id"].tolist() == ["14EF00", "06HO00"]
     region, _ = _tables.school_table(Warehouse(small_wh), Y, queries.REGION_CODE, "", public=False)
-    assert region["school_id"].tolist() == ["06HO00", "20XY01", "12AB00", "14EF00"]  # 80, 75, 50, 0
+    assert region["school_id"].tolist() == ["20XY01", "12AB00", "14EF00", "06HO00"]  # Altena College first
 
 
 def test_coordinator_downloads_csv_and_xlsx_as_on_screen(small_wh: Path) -> None:
@@ -82,15 +91,16 @@ def test_coordinator_downloads_csv_and_xlsx_as_on_screen(small_wh: Path) -> None
     text = content.decode("utf-8-sig")
     assert text.split("\r\n")[:4] == [
         ";".join(HEADERS),
-        "06HO00;Markenhage College;VO;Breda;80,0;5;0;0;4;1;54,5",
-        "12AB00;Basisschool De Klimop;PO;Breda;50,0;3;2;1;0;0;50,0",
-        "14EF00;Het Baken;VO;Breda;0,0;0;0;0;0;0;54,5",
+        f"12AB00;Basisschool De Klimop;PO;Breda;2;1;50,0;9,5 – 90,5;{SMALL};3;2;1;0;0;50,0",
+        f"14EF00;Het Baken;VO;Breda;2;0;0,0;0,0 – 65,8;{SMALL};0;0;0;0;0;54,5",
+        f"06HO00;Markenhage College;VO;Breda;5;4;80,0;37,6 – 96,4;{SMALL};5;0;0;4;1;54,5",
     ]
     name, content = download(client, f"?jaar={Y}&gemeente={BREDA}", "xlsx")
     assert name.endswith(".xlsx")
     sheet = pd.read_excel(io.BytesIO(content), sheet_name="Tabel")  # after the sheet "Toelichting"
     assert sheet.columns.tolist() == HEADERS
-    assert sheet.iloc[0].tolist() == ["06HO00", "Markenhage College", "VO", "Breda", 80.0, 5, 0, 0, 4, 1, 54.5]
+    assert sheet.iloc[2].tolist() == ["06HO00", "Markenhage College", "VO", "Breda", 5, 4, 80.0, "37,6 – 96,4", SMALL,
+                                      5, 0, 0, 4, 1, 54.5]
 
 
 def test_portfolio_holder_download_is_suppressed(small_wh: Path) -> None:
@@ -164,7 +174,7 @@ def test_empty_selection_and_unknown_values_give_notices_not_errors(small_wh: Pa
     assert "Geen scholen met verzuimcijfers in deze selectie." in page
     assert "Geen verzuimcijfers per school in deze selectie." in page
     page = render(client, "/verzuim", "?jaar=1999-2000&gemeente=GM9999&soort=XX")
-    for notice in ("Onbekend schooljaar '1999-2000'; hieronder het laatste schooljaar.",
+    for notice in ("Onbekend schooljaar '1999-2000'; hieronder het laatste volledige schooljaar.",
                    "Onbekende gemeente 'GM9999'; hieronder de cijfers van de hele regio.",
                    "Onbekende soort onderwijs 'XX'; hieronder alle soorten."):
         assert notice in page
@@ -272,7 +282,11 @@ def test_map_colours_every_municipality_by_the_chosen_kpi(small_wh: Path) -> Non
     geo = find(tree, "verzuim-kaart")["props"]
     assert geo["figure"]["layout"]["geo"]["fitbounds"] == "locations" and not geo["figure"]["layout"]["geo"]["visible"]
     assert geo["config"]["topojsonURL"] == "/assets/topojson/"  # never plotly's CDN
-    assert all(t["geojson"] == "/assets/gemeenten_west_brabant_2022.geojson" for t in geo["figure"]["data"])
+    areas_traces = [t for t in geo["figure"]["data"] if t["type"] == "choropleth"]
+    assert areas_traces and all(t["geojson"] == "/assets/gemeenten_west_brabant_2022.geojson" for t in areas_traces)
+    # the names of the municipalities on the map (issue #9): one text trace, not hoverable
+    names = [t for t in geo["figure"]["data"] if t["type"] == "scattergeo"]
+    assert len(names) == 1 and "Breda" in names[0]["text"] and names[0]["hoverinfo"] == "skip"
     # reports (verzuim_meldingen) by URL, Breda selected: Breda 8, Altena 3, Etten-Leur 0; Breda outlined
     tree = page_tree(login_client(create_app(small_wh), "coordinator"), "/verzuim",
                      f"?jaar={Y}&gemeente={BREDA}&kaart=verzuim_meldingen")
@@ -354,8 +368,9 @@ def test_a_click_on_a_school_opens_its_detail(small_wh: Path) -> None:
     assert cells(modal, "verzuim-school-meldingen") == [["V3: 16 uur, onder 18", "4"],
                                                         ["V4: 16 uur, 18 en ouder", "1"], ["Totaal", "5"]]
     assert cells(modal, "verzuim-school-sluitredenen") == [["1: terug naar school", "1"]]
-    # the table's second row (Basisschool De Klimop, 50 per 100): R7 R13 luxe, R8 V2; R7 closed with reason 7
-    status, modal = school_detail(client, f"?gemeente={BREDA}", row=1)
+    # the table's first row (all three are under the minimum size, so listed by name: Basisschool De Klimop,
+    # 50 per 100): R7 R13 luxe, R8 V2; R7 closed with reason 7
+    status, modal = school_detail(client, f"?gemeente={BREDA}", row=0)
     assert find(modal, "verzuim-school-titel")["props"]["children"] == "Basisschool De Klimop (12AB00)"
     assert cells(modal, "verzuim-school-meldingen") == [["Luxe verzuim", "2"], ["V2 (oud)", "1"], ["Totaal", "3"]]
     assert cells(modal, "verzuim-school-sluitredenen") == [["7: geoorloofd afwezig", "1"]]
@@ -477,7 +492,10 @@ def test_map_click_and_school_detail_on_the_demo(dash_duo, demo_warehouse: Path)
     dash_duo.wait_for_text_to_equal(f"#kpi-{kpi.id} .kpi-value", card_value(kpi.id, DRIMMELEN))
     assert dash_duo.driver.current_url == f"{dash_duo.server_url}/verzuim?schooljaar={year}&gemeente={DRIMMELEN}"
 
-    # the map's KPI: into the URL, and the map's hover text for Drimmelen carries its figure
+    # the map's KPI: into the URL, and the map's hover text for Drimmelen carries its figure. The tiles with their
+    # reference points (issue #9) are taller: bring the chooser into view before a real click
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});",
+                                   dash_duo.find_element("#verzuim-kaart-kpi"))
     dash_duo.select_dcc_dropdown("#verzuim-kaart-kpi", value=KPIS["verzuim_meldingen"].label)
     wait_for(lambda: dash_duo.driver.current_url.endswith("&kaart=verzuim_meldingen"), "kaart in the URL")
     expected = f"Verzuimmeldingen: {card_value('verzuim_meldingen', DRIMMELEN)}<br>"

@@ -67,8 +67,9 @@ from tests.kpi_fixtures import (
     load_sources,
 )
 from warehouse import queries
-from warehouse.build import closed_quarters
+from warehouse.build import started_quarters
 from warehouse.connection import Warehouse
+from warehouse.coverage import default_period
 from warehouse.kpi_engine import rows_sql
 from warehouse.kpis import KPIS
 from warehouse.periods import period_bounds, quarter_bounds, quarter_of, shift_quarter
@@ -147,9 +148,11 @@ def test_quarter_periods() -> None:
         "2025-K1", "2025-K2", "2025-K4"]
     with pytest.raises(ValueError, match="geen kwartaal"):
         quarter_bounds("2025-Q3")
-    # quarters inside the school years that have ended by the load date; K3 holds July before the year
-    assert closed_quarters(["2024-2025"], date(2025, 11, 15)) == [YEAR, "2024-K4", "2025-K1", PREV, Q]
-    assert closed_quarters(["2024-2025"], date(2025, 9, 29)) == [YEAR, "2024-K4", "2025-K1", PREV]
+    # quarters inside the school years that began by the load date; K3 holds July before the year. The running
+    # quarter is in (issue #9: shown as partial, "t/m <datum>"), one that has not begun is not
+    assert started_quarters(["2024-2025"], date(2025, 11, 15)) == [YEAR, "2024-K4", "2025-K1", PREV, Q]
+    assert started_quarters(["2024-2025"], date(2025, 9, 29)) == [YEAR, "2024-K4", "2025-K1", PREV, Q]
+    assert started_quarters(["2024-2025"], date(2025, 6, 30)) == [YEAR, "2024-K4", "2025-K1", PREV]
     assert report.quarter_label(Q) == "3e kwartaal 2025"
     assert report.quarter_span("2024-K1") == "1 januari t/m 31 maart 2024"
     assert fmt.period_label("kwartaal", Q) == "kwartaal 2025-K3"
@@ -166,11 +169,13 @@ def test_only_a_school_year_figure_can_be_quarterly() -> None:
     assert not {"lrv", "verzuim_per_school", "recidive", "vsv_percentage"} & {k.id for k in KPIS.quarterly()}
 
 
-def test_the_load_precomputes_closed_quarters_and_their_last_days(quarter_wh: KpiWarehouse) -> None:
+def test_the_load_precomputes_started_quarters_and_their_last_days(quarter_wh: KpiWarehouse) -> None:
     wh = Warehouse(quarter_wh.path)
-    # C1 (5-7-2024) puts school year 2023-2024 in too (its population, 1-1-2024, is loaded): from July 2023
+    # C1 (5-7-2024) puts school year 2023-2024 in too (its population, 1-1-2024, is loaded): from July 2023;
+    # events after 1 August 2025 add the running quarter 2025-K4 (partial, issue #9), never its last day
     assert queries.periods(wh, "kwartaal") == ["2023-K3", "2023-K4", "2024-K1", "2024-K2", YEAR, "2024-K4",
-                                               "2025-K1", PREV, Q]
+                                               "2025-K1", PREV, Q, "2025-K4"]
+    assert "2025-12-31" not in queries.periods(wh, "peildatum")
     assert {"2024-09-30", "2025-06-30", "2025-09-30", "2025-11-15"} <= set(queries.periods(wh, "peildatum"))
 
 
@@ -296,7 +301,9 @@ def test_the_key_figures_of_the_pack_by_hand(pack_text: list[str]) -> None:
     assert "Regio West-Brabant · 1 juli t/m 30 september 2025" in front
     # columns: Q, PREV, difference, YEAR, difference
     assert values_after(front, "Relatief verzuim per 1.000") == ["3,5", "4,1", "-0,6", "3,6", "0,0"]
-    assert values_after(front, "Absoluut verzuim per 1.000") == ["–", "–", "–", "0,0", "–"]
+    # the cases stop on 01-05-2025 (Z1), before 2025-K3 begins: the figure is partial and has nothing to compare
+    # like for like, so both comparisons are "–" (issue #9; before: the whole 2024-K3, 0,0)
+    assert values_after(front, "Absoluut verzuim per 1.000") == ["–", "–", "–", "–", "–"]
     assert values_after(front, "Verzuimmeldingen") == ["8", "7", "+1", "5", "+3"]
     assert values_after(front, "Werkvoorraad") == ["17", "10", "+7", "<5", "–"]
     assert values_after(front, "Leerplichtigen per fte") == ["1.308", "2.125", "-817", "1.750", "-442"]
@@ -353,12 +360,14 @@ def test_cli_writes_the_pack(quarter_wh: KpiWarehouse, tmp_path: Path, capsys) -
 
 def test_cli_defaults_and_errors(quarter_wh: KpiWarehouse, tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert cli.main(["kwartaal", "--warehouse", str(quarter_wh.path)]) == 0  # the latest quarter, the region
-    assert (tmp_path / f"kwartaalrapportage-{Q}-regio.pdf").exists()
+    # the latest complete quarter, the region: the only case (Z1) starts on 01-05-2025, so the cases are covered
+    # through that day and every later quarter of absoluut verzuim is partial (warehouse.coverage): 2025-K1
+    assert cli.main(["kwartaal", "--warehouse", str(quarter_wh.path)]) == 0
+    assert (tmp_path / "kwartaalrapportage-2025-K1-regio.pdf").exists()
     capsys.readouterr()
     assert cli.main(["kwartaal", "--warehouse", str(quarter_wh.path), "--quarter", "2030-K1"]) == 1
-    assert capsys.readouterr().err.strip() == (f"Fout: geen cijfers voor kwartaal '2030-K1' (wel voor: 2023-K3 t/m "
-                                               f"{Q}); schrijf het kwartaal als 2025-K3.")
+    assert capsys.readouterr().err.strip() == ("Fout: geen cijfers voor kwartaal '2030-K1' (wel voor: 2023-K3 t/m "
+                                               "2025-K4); schrijf het kwartaal als 2025-K3.")
     assert cli.main(["kwartaal", "--warehouse", str(quarter_wh.path), "--gemeente", "GM9999"]) == 1
     assert "onbekende gemeente 'GM9999'" in capsys.readouterr().err
     assert cli.main(["kwartaal", "--warehouse", str(tmp_path / "leeg")]) == 2
@@ -449,7 +458,7 @@ def test_the_portfolio_holder_sees_the_page_suppressed(quarter_wh: KpiWarehouse)
     assert texts(coordinator, f"kwartaal-gemeenten-{ALTENA}") == [
         "Altena", "2,0", "0,0", "1", "–", "0", "2", "1.000"]
     unknown = render(login_client(create_app(quarter_wh.path), "coordinator"), "?jaar=2030-K1&gemeente=GM9999")
-    assert "Onbekend kwartaal '2030-K1'; hieronder het laatste kwartaal." in unknown
+    assert "Onbekend kwartaal '2030-K1'; hieronder het laatste volledige kwartaal." in unknown
     assert "Onbekende gemeente 'GM9999'; hieronder de cijfers van de hele regio." in unknown
 
 
@@ -457,7 +466,9 @@ def test_the_portfolio_holder_sees_the_page_suppressed(quarter_wh: KpiWarehouse)
 @pytest.mark.browser
 def test_kwartaal_page_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
     wh = Warehouse(demo_warehouse)
-    quarter = queries.periods(wh, "kwartaal")[-2]  # the demo's last quarter holds only the start of July
+    # the honest demo's last quarter (2025-K4) runs up to the export day; the one before is the latest complete
+    quarter = queries.periods(wh, "kwartaal")[-2]
+    assert quarter == default_period(wh, "kwartaal")
     kpi = KPIS["relatief_verzuim_per_1000"]
     drimmelen = "GM1719"
 
@@ -477,7 +488,8 @@ def test_kwartaal_page_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
     dash_duo.select_dcc_dropdown("#kwartaal-gemeente", value="Drimmelen")
     dash_duo.wait_for_text_to_equal("h1", "Kwartaalrapportage Drimmelen")
     dash_duo.wait_for_text_to_equal("#kpi-relatief_verzuim_per_1000 .kpi-value", card_value(drimmelen))
-    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/kwartaal?kwartaal={quarter}&gemeente={drimmelen}"
+    # the quarter the page opens on (the latest complete one, issue #9) stays out of the URL
+    assert dash_duo.driver.current_url == f"{dash_duo.server_url}/kwartaal?gemeente={drimmelen}"
 
     # on paper (the print stylesheet): A4, the figures without menu, filters or buttons
     printed = dash_duo.driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})

@@ -482,11 +482,12 @@ def _number_as_before(value: float | None) -> str:
 @pytest.mark.parametrize("period", [Y, "2025-11-15"])
 def test_cli_without_public_is_unchanged(warehouse_dir: Path, period: str, capsys) -> None:
     rows = cli.kpi_rows(Warehouse(warehouse_dir), period, None)
+    through = cli.partial_through(Warehouse(warehouse_dir), rows)  # issue #9: the one column added at the end
     expected = io.StringIO()
     writer = csv.writer(expected, lineterminator="\n")
     writer.writerow(cli.HEADER)
     for row in rows:
-        writer.writerow([*row[:4], *(_number_as_before(v) for v in row[4:])])
+        writer.writerow([*row[:4], *(_number_as_before(v) for v in row[4:]), through.get((row[0], row[1]), "")])
     text = _run_cli(capsys, warehouse_dir, "--period", period)
     assert text == expected.getvalue()
     assert "behandelaar=" in text and "<5" not in text and X not in text
@@ -502,7 +503,7 @@ def test_cli_public_prints_no_small_count(warehouse_dir: Path, period: str) -> N
     assert body, "no figures"
     symbols = {row[4] for row in body if row[4] and not row[4].replace(".", "").replace("-", "").isdigit()}
     assert symbols <= {LT5, DASH, X}
-    for kpi_id, _, _, breakdown, value, num, den in body:
+    for kpi_id, _, _, breakdown, value, num, den, _ in body:
         kind = kind_of(KPIS[kpi_id])
         assert kind != "internal" and "behandelaar=" not in breakdown
         if value in (LT5, DASH, X):
@@ -520,7 +521,7 @@ def test_cli_public_uses_the_same_rules_as_the_function(warehouse_dir: Path, cap
     rows = suppress(cli.kpi_rows(Warehouse(warehouse_dir), Y, ["verzuim_meldingen", "recidive"]))
     text = _run_cli(capsys, warehouse_dir, "--period", Y, "--kpi", "verzuim_meldingen", "recidive", "--public")
     out = io.StringIO()
-    cli.write_csv(rows, out)
+    cli.write_csv(rows, out, cli.partial_through(Warehouse(warehouse_dir), rows))
     assert text == out.getvalue()
 
 

@@ -42,37 +42,43 @@ def _default_municipalities(con: duckdb.DuckDBPyConnection) -> None:
 def standard_periods(con: duckdb.DuckDBPyConnection, load_date: date) -> dict[str, list[str]]:
     """The periods precomputed for the pages: every school year with reports, cases or trajectories up to
     the load date (and population, where any is loaded), every count year and budget year loaded, every
-    calendar quarter inside those school years that ended on or before the load date, and as reference
-    dates 1 October of each of those school years, the last day of each of those quarters, and the load date."""
+    calendar quarter of a school year with events that began on or before the load date (the running one
+    too: it is shown as partial, warehouse.coverage), and as reference dates 1 October of each of those
+    school years and the last day of each of those quarters up to the load date, and the load date."""
     # school years with events up to the load date; where population is loaded, only those it covers
-    school_years = [r[0] for r in con.execute("""
+    rows = con.execute("""
         WITH events AS (
             SELECT DISTINCT school_year_of(d) AS sy FROM (
                 SELECT report_date AS d FROM int_reports UNION ALL SELECT start_date FROM int_cases
                 UNION ALL SELECT start_date FROM int_trajectories)
             WHERE d <= ?),
         counted AS (SELECT DISTINCT school_year_of(peildatum) AS sy FROM int_population)
-        SELECT sy FROM events WHERE sy IN (SELECT sy FROM counted) OR NOT EXISTS (SELECT 1 FROM counted)
-        ORDER BY 1""", [load_date]).fetchall()]
+        SELECT sy, sy IN (SELECT sy FROM counted) OR NOT EXISTS (SELECT 1 FROM counted)
+        FROM events ORDER BY 1""", [load_date]).fetchall()
+    school_years = [sy for sy, counted in rows if counted]
     count_years = [r[0] for r in con.execute(
         "SELECT DISTINCT count_year FROM int_start_population UNION SELECT DISTINCT count_year FROM int_vsv "
         "ORDER BY 1").fetchall()]
     budget_years = [str(r[0]) for r in con.execute(
         "SELECT DISTINCT budget_year FROM int_budget ORDER BY 1").fetchall()]
-    quarters = closed_quarters(school_years, load_date)
+    # a quarter takes the population of 1 January of its own year, so the current school year's quarters have
+    # figures before that school year's population (1 January inside it) exists
+    quarters = started_quarters([sy for sy, _ in rows], load_date)
+    ends = {quarter_bounds(q)[1] for q in quarters}
     dates = sorted({f"{sy[:4]}-10-01" for sy in school_years if date(int(sy[:4]), 10, 1) <= load_date}
-                   | {quarter_bounds(q)[1].isoformat() for q in quarters} | {load_date.isoformat()})
+                   | {d.isoformat() for d in ends if d <= load_date} | {load_date.isoformat()})
     return {"schooljaar": school_years, "teljaar": count_years, "begrotingsjaar": budget_years, "peildatum": dates,
             QUARTER: quarters}
 
 
-def closed_quarters(school_years: list[str], load_date: date) -> list[str]:
-    """The calendar quarters inside the given school years that ended on or before the load date: a quarter
-    still running would look like a drop against the full quarters beside it."""
+def started_quarters(school_years: list[str], load_date: date) -> list[str]:
+    """The calendar quarters inside the given school years that began on or before the load date. The running
+    quarter is among them: its figures are partial and say so ("t/m <datum>", warehouse.coverage), and pages
+    open on the latest complete one."""
     out: list[str] = []
     for sy in school_years:
         q = quarter_of(date(int(sy[:4]), 8, 1))  # K3: July lies before the school year, August in it
-        while quarter_bounds(q)[0] <= date(int(sy[:4]) + 1, 7, 31) and quarter_bounds(q)[1] <= load_date:
+        while quarter_bounds(q)[0] <= date(int(sy[:4]) + 1, 7, 31) and quarter_bounds(q)[0] <= load_date:
             if q not in out:
                 out.append(q)
             q = shift_quarter(q, 1)

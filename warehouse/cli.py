@@ -1,6 +1,8 @@
 """`python -m warehouse kpis --warehouse DIR --period PERIOD [--kpi ID ...] [--public]`: figures as CSV on stdout.
 
-Header exactly `kpi_id,period,municipality_code,breakdown,value,numerator,denominator`. Numbers are
+Header exactly `kpi_id,period,municipality_code,breakdown,value,numerator,denominator,covered_through`:
+`covered_through` is the ISO date up to which a partial figure counts (its period runs past the newest event
+date of a source it counts, warehouse.coverage), empty for a complete one. Numbers are
 written for machines: decimal point, no thousands separator, at most 6 decimals, empty when not
 defined. Figures are computed on demand by the same registry SQL that fills the pages' mart.
 `--public` applies small-number suppression (warehouse.suppression): a hidden value is written as
@@ -18,14 +20,17 @@ import sys
 from pathlib import Path
 
 from config.settings import load_settings
+from warehouse import signals
 from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.coverage import covered_through, figure_through
 from warehouse.kpi_engine import compute
 from warehouse.kpis import KPIS
 from warehouse.registry import period_kinds
 from warehouse.spreadsheet import safe_text
 from warehouse.suppression import suppress
 
-HEADER = ["kpi_id", "period", "municipality_code", "breakdown", "value", "numerator", "denominator"]
+HEADER = ["kpi_id", "period", "municipality_code", "breakdown", "value", "numerator", "denominator",
+          "covered_through"]
 PERIOD_FORMS = {"schooljaar": r"\d{4}-\d{4}", "teljaar": r"\d{4}-\d{4}", "begrotingsjaar": r"\d{4}",
                 "peildatum": r"\d{4}-\d{2}-\d{2}", "kwartaal": r"\d{4}-K[1-4]"}
 EXAMPLES = {"schooljaar": "2023-2024", "teljaar": "2022-2023", "begrotingsjaar": "2025", "peildatum": "2025-10-01",
@@ -88,12 +93,28 @@ def kpi_rows(wh: Warehouse, period: str, ids: list[str] | None) -> list[tuple]:
     return rows
 
 
-def write_csv(rows: list[tuple], out) -> None:
+def partial_through(wh: Warehouse, rows: list[tuple]) -> dict[tuple[str, str], str]:
+    """{(kpi_id, period): ISO covered-through} for the partial figures among `rows` (warehouse.coverage)."""
+    cur = wh.cursor()
+    try:
+        cover = covered_through(cur)
+    finally:
+        cur.close()
+    out = {}
+    for kpi_id, period in {(r[0], r[1]) for r in rows}:
+        through = figure_through(KPIS[kpi_id], kind_for(KPIS[kpi_id], period), period, cover)
+        if through is not None:
+            out[(kpi_id, period)] = through.isoformat()
+    return out
+
+
+def write_csv(rows: list[tuple], out, through: dict[tuple[str, str], str] | None = None) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
+    through = through or {}
     for kpi_id, period, gm, breakdown, value, num, den in rows:  # text cells as text in a spreadsheet
         writer.writerow([*(safe_text(str(c)) if c is not None else "" for c in (kpi_id, period, gm, breakdown)),
-                         number(value), number(num), number(den)])
+                         number(value), number(num), number(den), through.get((kpi_id, period), "")])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,13 +128,33 @@ def main(argv: list[str] | None = None) -> int:
     kpis.add_argument("--kpi", nargs="+", metavar="ID", help="alleen deze KPI's (standaard: alle van die periode)")
     kpis.add_argument("--public", action="store_true",
                       help="kleine aantallen onderdrukt, zoals voor portefeuillehouders en publicaties")
+    sig = sub.add_parser("signals", help="signalen (trechtergrenzen 99,8 %) als CSV op stdout")
+    sig.add_argument("--warehouse", type=Path, required=True, help="map van het gepubliceerde warehouse")
+    sig.add_argument("--period", required=True, help="schooljaar of teljaar, bijv. 2023-2024")
     args = parser.parse_args(argv)
+    if args.command == "signals":
+        return signals_main(args)
     try:
-        rows = kpi_rows(Warehouse(args.warehouse), args.period, args.kpi)
+        wh = Warehouse(args.warehouse)
+        rows = kpi_rows(wh, args.period, args.kpi)
     except (UsageError, WarehouseMissing) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
-    write_csv(suppress(rows) if args.public else rows, sys.stdout)
+    write_csv(suppress(rows) if args.public else rows, sys.stdout, partial_through(wh, rows))
+    return 0
+
+
+def signals_main(args: argparse.Namespace) -> int:
+    """`python -m warehouse signals`: the signalled units of a period (warehouse.signals), CSV on stdout."""
+    if not re.fullmatch(r"\d{4}-\d{4}", args.period) or not fits("schooljaar", args.period):
+        print(f"Fout: '{args.period}' is geen schooljaar of teljaar (schrijf bijvoorbeeld 2023-2024)", file=sys.stderr)
+        return 2
+    try:
+        units = signals.signals(Warehouse(args.warehouse), args.period)
+    except WarehouseMissing as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    signals.write_csv(units, sys.stdout)
     return 0
 
 

@@ -97,6 +97,21 @@ def _breakdown_expr(part: Part) -> str:
     return f"array_to_string(list_sort(list_filter([{', '.join(pieces)}], lambda x: x IS NOT NULL)), ';')"
 
 
+# breakdowns that name a unit of their own (a school, a staff member) rather than a category: a school or staff
+# member belongs to some municipalities only, so their cells are not filled with zeros elsewhere
+IDENTITY_BREAKDOWNS = ("school", "behandelaar")
+
+
+def _category_breakdowns(part: Part) -> str:
+    """SQL condition on `breakdown` for the rows of category breakdowns (soort=zaak, reden=3, ...), '' if none."""
+    combos = [c for c in part.breakdowns if not set(c) & set(IDENTITY_BREAKDOWNS)]
+    if not combos:
+        return ""
+    cols = sorted({c for combo in part.breakdowns for c in combo})
+    identity = [f"breakdown NOT LIKE '%{c}=%'" for c in cols if c in IDENTITY_BREAKDOWNS]
+    return " AND ".join(["breakdown <> ''", *identity]) if identity else "breakdown <> ''"
+
+
 def _null_breakdowns(part: Part) -> str:
     cols = sorted({c for combo in part.breakdowns for c in combo})
     checks = [f"CASE WHEN grouping({c}) = 0 AND {c} IS NULL THEN 1 ELSE 0 END" for c in cols]
@@ -150,9 +165,14 @@ def part_sql(part: Part, kind: str, settings: Settings) -> str:
         if part.per else ""
     units = render(part.units, settings)
     prefix = f"'{part.prefix}'" if part.prefix else "''"
-    zero_fill = f"""SELECT p.period, g.code AS municipality_code, {prefix} AS breakdown
-            FROM periods p, (SELECT gemeente_code AS code FROM int_municipalities UNION ALL SELECT 'REGIO') g
+    areas = "(SELECT gemeente_code AS code FROM int_municipalities UNION ALL SELECT 'REGIO') g"
+    zero_fill = f"""SELECT p.period, g.code AS municipality_code, {prefix} AS breakdown FROM periods p, {areas}
             UNION""" if part.totals else ""
+    if _category_breakdowns(part):  # an empty cell is a 0: a category seen anywhere in the period, everywhere
+        zero_fill += f"""
+            SELECT c.period, g.code AS municipality_code, c.breakdown FROM (SELECT DISTINCT period, breakdown FROM agg
+                                                       WHERE {_category_breakdowns(part)}) c, {areas}
+            UNION"""
     return f"""
         WITH u AS ({units}){pop},
         grouped AS (

@@ -69,6 +69,20 @@ def series_notes(kpi_id: str) -> dict[str, str]:
     return out
 
 
+def explanation_of(kpi_id: str, period: str, municipality_code: str | None = None) -> tuple[str | None, bool]:
+    """(text, is_the_regions): a municipality's own explanation, else the region's marked as such (issue #9: a
+    municipality's tile never passes the region's text off as its own)."""
+    own = municipality_code not in (None, "REGIO")
+    if own:
+        folder = explanations_dir() / kpi_id
+        if _PERIOD.match(period) and re.match(r"^\w+$", kpi_id) and municipality_code.isalnum():
+            path = folder / f"{period}.{municipality_code}.md"
+            if path.is_file() and path.read_text(encoding="utf-8").strip():
+                return path.read_text(encoding="utf-8").strip(), False
+    region = explanation(kpi_id, period)
+    return region, own and region is not None
+
+
 def explanation(kpi_id: str, period: str, municipality_code: str | None = None) -> str | None:
     """The coordinator's Markdown for this KPI and period (the municipality's own first), or None."""
     if not _PERIOD.match(period) or not re.match(r"^\w+$", kpi_id):

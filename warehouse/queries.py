@@ -146,6 +146,30 @@ def vsv_norms(path: Path = VSV_NORMS_FILE) -> pd.DataFrame:
     return frame[["teljaar", "mbo_niveau", "norm_vsv_pct"]]
 
 
+def national_references(wh: Warehouse, kpi_ids: list[str] | None = None) -> pd.DataFrame:
+    """Published national values (source `landelijke_referenties`): kpi_id, period, breakdown ('' = total),
+    value (the KPI's own unit), source (publisher, title, URL) and published (year); oldest period first. Empty
+    for a warehouse without that source."""
+    columns = ["kpi_id", "period", "breakdown", "value", "source", "published"]
+    if not wh.rows("SELECT 1 FROM duckdb_tables() WHERE table_name = 'int_national_references'"):
+        return pd.DataFrame(columns=columns)
+    frame = wh.df(f"SELECT {', '.join(columns)} FROM int_national_references ORDER BY kpi_id, period, breakdown")
+    return frame if kpi_ids is None else frame[frame["kpi_id"].isin(kpi_ids)].reset_index(drop=True)
+
+
+def national_value(wh: Warehouse, kpi_id: str, period: str, breakdown: str = "") -> dict | None:
+    """The national value of a figure for exactly that period and breakdown: {value, source, published,
+    period}; else the latest earlier one (a reference a year or two old is still a reference, and the tile
+    says its year); None when there is none."""
+    frame = national_references(wh, [kpi_id])
+    frame = frame[(frame["breakdown"] == breakdown) & (frame["period"] <= period)]
+    if frame.empty:
+        return None
+    row = frame.iloc[-1]
+    return {"value": float(row["value"]), "source": row["source"], "published": int(row["published"]),
+            "period": row["period"]}
+
+
 def contact_person_exceptions(wh: Warehouse, on: str, with_staff: bool = False) -> pd.DataFrame:
     """The school locations behind `contactpersoon_dekking` (in the region, HO left out) that have no or
     several contact persons active on the reference date `on` (ISO date; counted by staff code; active =

@@ -1,10 +1,10 @@
 """Demo data for RBL Monitor: a folder of source files as the bureau receives them.
 
 `python -m etl.demo OUT_DIR [--seed N] [--scale F]` writes every source of `etl/sources.py` for the
-school years 2015-2016 to 2024-2025, grounded in the real reference data (municipalities, schools,
-CBS population), with the messy variants real exports have, a few deliberately bad rows, and
-`demo_manifest.json` describing all of it. Same seed and scale give byte-identical files. See
-docs/demo.md.
+school years 2015-2016 to 2025-2026 (the running one up to the day it is exported, 2025-11-15), grounded in
+the real reference data (municipalities, schools, CBS population), with the messy variants real exports
+have, a few deliberately bad rows, and `demo_manifest.json` describing all of it. Same seed and scale give
+byte-identical files. See docs/demo.md.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from .files_base import (
     write_contactpersonen,
     write_gemeenten,
     write_inschrijvingen,
+    write_landelijke_referenties,
     write_medewerkers,
     write_personen,
     write_scholen,
@@ -91,7 +92,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, scale: float = DEFAULT_SCA
               budget=build_budget(rng), spare=[int(b) for b in people.spare_bsn])
     for write in (write_gemeenten, write_bevolking, write_scholen, write_personen, write_inschrijvingen,
                   write_verzuimmeldingen, write_zaken, write_acties, write_vrijstellingen, write_trajecten,
-                  write_medewerkers, write_contactpersonen, write_begroting):
+                  write_medewerkers, write_contactpersonen, write_begroting, write_landelijke_referenties):
         write(ctx)
     write_duo(ctx, ref)
     return ctx.folder.write_manifest()

@@ -26,7 +26,7 @@ AGE_RATE[12:18] = [0.029, 0.045, 0.064, 0.082, 0.094, 0.088]
 AGE_RATE[18:23] = 0.045
 KIND_FACTOR = np.array([1.0, 1.3, 1.5, 1.5, 1.0, 1.5, 1.2, 1.4])  # by careers.KINDS
 YEAR_FACTOR = {2015: 0.92, 2016: 0.95, 2017: 0.97, 2018: 1.0, 2019: 0.78, 2020: 0.86, 2021: 1.04,
-               2022: 1.08, 2023: 1.1, 2024: 1.08}  # 2019-2020: school closures
+               2022: 1.08, 2023: 1.1, 2024: 1.08, 2025: 1.08}  # 2019-2020: school closures
 KINDS_UNDER_12 = (("V3", "L", "LRV", "signaal", "O"), (0.45, 0.35, 0.03, 0.10, 0.07))
 KINDS_12_17 = (("V3", "L", "LRV", "signaal", "O"), (0.64, 0.13, 0.06, 0.08, 0.09))
 KINDS_18_PLUS = (("V4", "RMC"), (0.55, 0.45))
@@ -104,12 +104,13 @@ def build_reports(rng: np.random.Generator, spells: Spells, people: People, scho
                   staff: StaffPicker, muni_factor: np.ndarray) -> Reports:
     pid_parts, school_parts, date_parts = [], [], []
     for y0 in D.SCHOOL_YEARS:
-        lo, hi = D.aug1(y0) + 31, min(D.jul31(y0 + 1) - 16, D.LOAD_DATE)
+        # the running school year stops at the load date; its chance per day is that of a whole year
+        lo, full, hi = D.aug1(y0) + 31, D.jul31(y0 + 1) - 16, min(D.jul31(y0 + 1) - 16, D.LOAD_DATE - 1)
         o_start, o_end = np.maximum(spells.start, lo), np.minimum(spells.end, hi)
         ok = (o_end >= o_start) & ~schools.belgian[spells.school] & people.has_bsn[spells.pid]
         a = np.clip(D.age(people.birth[spells.pid], np.clip(o_start, D.BASE, None)), 0, 30)
         p = (AGE_RATE[a] * KIND_FACTOR[spells.kind] * muni_factor[people.muni[spells.pid]] * YEAR_FACTOR[y0]
-             * (o_end - o_start + 1) / (hi - lo + 1))
+             * (o_end - o_start + 1) / (full - lo + 1))
         chosen = np.flatnonzero(ok & (rng.random(len(spells)) < p))
         idx = np.repeat(chosen, 1 + rng.poisson(0.3, chosen.size))
         span = o_end[idx] - o_start[idx] + 1
@@ -286,8 +287,10 @@ def _leave_requests(rng: np.random.Generator, spells: Spells, people: People, st
     young = np.isin(spells.kind, (K["PO"], K["SBO"], K["SO"], K["VO"])) & people.has_bsn[spells.pid]
     pids, starts = [], []
     for y0 in D.SCHOOL_YEARS:
-        lo, hi = D.aug1(y0) + 31, min(D.jul31(y0 + 1) - 30, D.LOAD_DATE - 15)
-        ok = young & (spells.start <= lo) & (spells.end >= hi) & (rng.random(len(spells)) < 0.0025)
+        lo, full = D.aug1(y0) + 31, D.jul31(y0 + 1) - 30
+        hi = min(full, D.LOAD_DATE - 15)  # the running school year: its share of a year's requests so far
+        chance = 0.0025 * (hi - lo) / (full - lo)
+        ok = young & (spells.start <= lo) & (spells.end >= hi) & (rng.random(len(spells)) < chance)
         idx = np.flatnonzero(ok)
         pids.append(spells.pid[idx])
         starts.append(D.weekday_forward(lo + (rng.random(idx.size) * (hi - lo)).astype(np.int64)))

@@ -29,7 +29,7 @@ LAST = day(LAST_YEAR, 12, 31)
 LOAD_DATE = day(2025, 11, 15)  # the day the demo data pretends to be exported
 WINDOW_START = day(2015, 8, 1)  # first school year: 2015-2016
 MERGER_ALTENA = day(2019, 1, 1)
-SCHOOL_YEARS = tuple(range(2015, 2025))  # first calendar year of 2015-2016 .. 2024-2025
+SCHOOL_YEARS = tuple(range(2015, 2026))  # first calendar year of 2015-2016 .. 2025-2026 (running: up to LOAD_DATE)
 
 _ALL = np.arange(BASE, LAST + 1).astype("M8[D]")
 YEAR = _ALL.astype("M8[Y]").astype(np.int64) + 1970

@@ -4,6 +4,7 @@ gemeenten, bevolking, scholen, personen, inschrijvingen, medewerkers, contactper
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -302,3 +303,17 @@ def write_begroting(ctx: Ctx) -> None:
     }, variants=("sep_semicolon", "encoding_utf8", "header_alias", "thousands_dots", "decimal_comma"),
         note="Budget lines 2025-2026 as a Dutch spreadsheet writes them: 1.412.345,67 (thousands dots and a "
              "decimal comma).")
+
+
+REFERENCES_FILE = Path(__file__).resolve().parents[2] / "warehouse" / "reference" / "landelijke_referenties.csv"
+
+
+def write_landelijke_referenties(ctx: Ctx) -> None:
+    """The published national values shipped with the code (warehouse/reference/README.md), as the coordinator
+    would put them in the load folder: real figures with their sources, not generated."""
+    with REFERENCES_FILE.open(encoding="utf-8") as fh:
+        header, *rows = [line.rstrip("\n").split(";") for line in fh if line.strip()]
+    columns = {name: np.array([r[i] for r in rows], dtype=object) for i, name in enumerate(header)}
+    ctx.folder.csv("landelijke_referenties.csv", "landelijke_referenties", columns, variants=("decimal_comma",),
+                   note="Published national values (Ingrado/DUO via waarstaatjegemeente.nl, NJi/DUO), each row with "
+                        "its source and publication year; copied from warehouse/reference/landelijke_referenties.csv.")

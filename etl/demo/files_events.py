@@ -71,6 +71,7 @@ REPORT_FILES = {
                        bad=(("outside_region", 0.4),)),
     2024: ReportLayout("verzuimmeldingen_2024-2025.csv", header="upper", duplicates=2,
                        bad=(("date_future", 0.9),)),
+    2025: ReportLayout("verzuimmeldingen_2025-2026.csv"),  # the running school year, up to the export day
 }
 REMARKS = ("Ouders gebeld; afspraak gemaakt", "Gesprek op school;\nvervolg in twee weken", "Zie dossier",
            "Leerling ziek gemeld\n(volgens ouders); school twijfelt")

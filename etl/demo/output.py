@@ -127,7 +127,7 @@ class Folder:
                 variants.setdefault(v, []).append(f["file"])
         manifest = {
             "generator": "python -m etl.demo", "seed": self.seed, "scale": self.scale,
-            "load_date": "2025-11-15", "school_years": "2015-2016..2024-2025",
+            "load_date": "2025-11-15", "school_years": "2015-2016..2025-2026",
             "files": self.files, "variants": dict(sorted(variants.items())),
             "bad_rows": sorted(self.bad_rows, key=lambda b: (b["file"], b["line"])),
             "duplicates": dict(sorted(self.duplicates.items())),

@@ -1,0 +1,96 @@
+"""Gemeenteprofiel: one screen per municipality with its headline figures, their place among the 16, trends,
+the regional and national references, its signals and explanations (issue #9). The municipality is in the URL
+(`/gemeente?gemeente=GM0758`), so it can be bookmarked; printable on one or two A4 pages (assets' print
+stylesheet). The content comes from reports.profiel, which the PDF pack can use too."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html, no_update
+
+from access.roles import FIGURES, Viewer
+from access.web import current_viewer, secured_callback
+from pages import _filters, _tile
+from pages._components import empty_state, page_header
+from pages._data import warehouse
+from reports import profiel
+from warehouse import queries
+from warehouse.connection import Warehouse, WarehouseMissing
+
+SELECTOR_ID, URL_ID = "gemeenteprofiel-keuze", "gemeenteprofiel-url"
+
+
+def skeleton() -> html.Div:
+    return html.Div([dcc.Dropdown(id=SELECTOR_ID), dcc.Location(id=URL_ID)])
+
+
+dash.register_page(__name__, path="/gemeente", name="Gemeenteprofiel", title="Gemeenteprofiel - RBL Monitor",
+                   order=45, access=FIGURES, skeleton=skeleton)  # beside the quarterly meeting view
+
+
+def layout(gemeente: str | None = None, **_: object) -> html.Div:
+    try:
+        return _page(warehouse(), current_viewer(), gemeente)
+    except WarehouseMissing:
+        return html.Div([page_header("Gemeenteprofiel"),
+                         empty_state("Nog geen gegevens: er is nog geen warehouse gepubliceerd.")])
+
+
+@secured_callback(
+    Output(URL_ID, "search"),
+    Input(SELECTOR_ID, "value"),
+    State(URL_ID, "search"),
+    prevent_initial_call=True,
+    roles=FIGURES,
+)
+def choose(code: str | None, search: str | None) -> object:
+    """The chosen municipality into the URL (the page router then redraws the profile)."""
+    if not code:
+        return no_update
+    wanted = f"?gemeente={code}"
+    return no_update if _filters.parse(wanted) == _filters.parse(search) else wanted
+
+
+def _page(wh: Warehouse, viewer: Viewer, gemeente: str | None) -> html.Div:
+    names = _filters.visible_municipalities(queries.municipalities(wh), viewer)
+    selector = html.Div([
+        html.Label("Gemeente", htmlFor=SELECTOR_ID, className="form-label mb-1"),
+        dcc.Dropdown(id=SELECTOR_ID, options=[{"label": n, "value": c} for c, n in names.items()],
+                     value=gemeente if gemeente in names else None, placeholder="Kies een gemeente",
+                     clearable=False, searchable=True),
+        dcc.Location(id=URL_ID, refresh="callback-nav"),  # the page's own URL state, as the filter bars have
+    ], className="rbl-selector")
+    if not gemeente or gemeente not in names:
+        notice = (f"Onbekende gemeente '{gemeente}'. " if gemeente else "") + "Kies een gemeente."
+        return html.Div([page_header("Gemeenteprofiel", queries.data_date(wh), extra=selector), empty_state(notice)])
+    content = profiel.profile(wh, gemeente, viewer.public, viewer.may_see_region)
+    tiles = [_tile.reference_tile(t, content.labels[t.kpi.id], names, href=_link(t)) for t in content.tiles if t]
+    return html.Div([
+        page_header(f"Gemeenteprofiel {content.name}", content.data_date, extra=selector),
+        html.P("Elk cijfer over de laatste volledige periode, vergeleken met dezelfde periode een jaar eerder, met de "
+               "waarde van de regio, de plaats onder de gemeenten (bij rates) en de landelijke waarde waar die "
+               "gepubliceerd is." + (" Kleine aantallen zijn onderdrukt." if viewer.public else ""),
+               className="rbl-lead"),
+        dbc.Row([dbc.Col(t, xs=12, md=6, xl=4, className="mb-4 rbl-card-col") for t in tiles]),
+        _signals(content, names),
+    ], className="rbl-gemeenteprofiel")
+
+
+def _link(t: _tile.TileData) -> str:
+    page = {"vsv_percentage": "vsv", "positief_resultaat": "effectrapportage", "leerplichtigen_per_fte": "capaciteit",
+            "werkvoorraad": "capaciteit"}.get(t.kpi.id, "verzuim")
+    return f"/{page}?{t.kind}={t.period}&gemeente={t.code}"
+
+
+def _signals(content: profiel.Profile, names: dict[str, str]) -> html.Section:
+    labels = {"relatief_verzuim_per_1000": "Relatief verzuim", "absoluut_verzuim_per_1000": "Absoluut verzuim",
+              "vsv_percentage": "VSV-percentage"}
+    items = [html.Li(f"{labels[u.kpi_id]} {u.period}: {u.signal} dan verwacht (buiten de 99,8%-grens van de regio)")
+             for u in content.signals]
+    return html.Section([
+        html.H2("Signalen", className="h4"),
+        html.Ul(items, id="gemeenteprofiel-signalen") if items else html.P(
+            "Geen signalen: de cijfers van deze gemeente liggen binnen wat toeval verklaart.",
+            id="gemeenteprofiel-signalen"),
+    ], className="mb-4")
