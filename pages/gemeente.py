@@ -61,13 +61,19 @@ def _page(wh: Warehouse, viewer: Viewer, gemeente: str | None) -> html.Div:
                      clearable=False, searchable=True),
         dcc.Location(id=URL_ID, refresh="callback-nav"),  # the page's own URL state, as the filter bars have
     ], className="rbl-selector")
-    if not gemeente or gemeente not in names:
-        notice = (f"Onbekende gemeente '{gemeente}'. " if gemeente else "") + "Kies een gemeente."
-        return html.Div([page_header("Gemeenteprofiel", queries.data_date(wh), extra=selector), empty_state(notice)])
+    notices = []
+    if gemeente and gemeente not in names:
+        notices.append(empty_state(f"Onbekende gemeente '{gemeente}'; hieronder de eerste gemeente die u mag zien."))
+    if not gemeente or gemeente not in names:  # opens on the first municipality the viewer may see
+        gemeente = next(iter(names), None)
+    if gemeente is None:
+        return html.Div([page_header("Gemeenteprofiel", queries.data_date(wh)),
+                         empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")])
+    selector.children[1].value = gemeente
     content = profiel.profile(wh, gemeente, viewer.public, viewer.may_see_region)
     tiles = [_tile.reference_tile(t, content.labels[t.kpi.id], names, href=_link(t)) for t in content.tiles if t]
     return html.Div([
-        page_header(f"Gemeenteprofiel {content.name}", content.data_date, extra=selector),
+        page_header(f"Gemeenteprofiel {content.name}", content.data_date, extra=selector), *notices,
         html.P("Elk cijfer over de laatste volledige periode, vergeleken met dezelfde periode een jaar eerder, met de "
                "waarde van de regio, de plaats onder de gemeenten (bij rates) en de landelijke waarde waar die "
                "gepubliceerd is." + (" Kleine aantallen zijn onderdrukt." if viewer.public else ""),

@@ -154,7 +154,8 @@ def test_finding_2_the_kpi_and_report_csv_escape_text_cells() -> None:
 
     out = io.StringIO()
     write_csv([("=cmd", "2023-2024", "@GM0758", "-school=1", -1.5, 3, None)], out)
-    assert out.getvalue().splitlines()[1] == "'=cmd,2023-2024,'@GM0758,'-school=1,-1.5,3,"
+    # the last, empty cell is covered_through (issue #9: a complete figure)
+    assert out.getvalue().splitlines()[1] == "'=cmd,2023-2024,'@GM0758,'-school=1,-1.5,3,,"
 
 
 def test_finding_2_the_rejected_rows_report_escapes_text_cells(tmp_path: Path) -> None:
