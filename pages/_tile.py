@@ -165,6 +165,7 @@ def sparkline(data: TileData) -> dcc.Graph | None:
     return html.Div(dcc.Graph(figure=fig, config={"staticPlot": True, "displayModeBar": False}, responsive=True,
                               style={"height": "60px", "width": "100%"}),
                     className="kpi-spark", title=f"Laatste {len(points)} perioden: {label}",
+                    style={"height": "60px", "overflow": "hidden"},  # a fixed box: nothing shifts when it draws
                     **{"aria-label": f"Verloop over de laatste {len(points)} perioden: {label}", "role": "img"})
 
 
