@@ -10,13 +10,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
 from access.roles import FIGURES, Viewer
-from access.web import current_viewer, secured_callback
+from access.web import secured_callback
 from pages import _filters, _tile
 from pages._components import empty_state, page_header
-from pages._data import warehouse
+from pages._page import page_layout
 from reports import profiel
 from warehouse import queries
-from warehouse.connection import Warehouse, WarehouseMissing
+from warehouse.connection import Warehouse
 
 SELECTOR_ID, URL_ID = "gemeenteprofiel-keuze", "gemeenteprofiel-url"
 
@@ -29,12 +29,9 @@ dash.register_page(__name__, path="/gemeente", name="Gemeenteprofiel", title="Ge
                    order=45, access=FIGURES, skeleton=skeleton)  # beside the quarterly meeting view
 
 
-def layout(gemeente: str | None = None, **_: object) -> html.Div:
-    try:
-        return _page(warehouse(), current_viewer(), gemeente)
-    except WarehouseMissing:
-        return html.Div([page_header("Gemeenteprofiel"),
-                         empty_state("Nog geen gegevens: er is nog geen warehouse gepubliceerd.")])
+@page_layout("Gemeenteprofiel")
+def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
+    return _page(wh, viewer, query.get("gemeente"))
 
 
 @secured_callback(

@@ -494,9 +494,18 @@ def test_map_click_and_school_detail_on_the_demo(dash_duo, demo_warehouse: Path)
 
     # the map's KPI: into the URL, and the map's hover text for Drimmelen carries its figure. The tiles with their
     # reference points (issue #9) are taller: bring the chooser into view before a real click
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});",
-                                   dash_duo.find_element("#verzuim-kaart-kpi"))
-    dash_duo.select_dcc_dropdown("#verzuim-kaart-kpi", value=KPIS["verzuim_meldingen"].label)
+    from selenium.common.exceptions import ElementClickInterceptedException
+
+    deadline = time.time() + 20  # wait on the condition (the charts above it have drawn), never a fixed sleep
+    while True:
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});",
+                                       dash_duo.find_element("#verzuim-kaart-kpi"))
+        try:
+            dash_duo.select_dcc_dropdown("#verzuim-kaart-kpi", value=KPIS["verzuim_meldingen"].label)
+            break
+        except ElementClickInterceptedException:
+            if time.time() > deadline:
+                raise
     wait_for(lambda: dash_duo.driver.current_url.endswith("&kaart=verzuim_meldingen"), "kaart in the URL")
     expected = f"Verzuimmeldingen: {card_value('verzuim_meldingen', DRIMMELEN)}<br>"
     texts = ("return [].concat(...document.querySelector('#verzuim-kaart .js-plotly-plot').data"
