@@ -11,7 +11,6 @@ region's only marked as the region's). No callbacks: a shared part (see pages/_c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -20,97 +19,9 @@ from dash import dcc, html
 
 from pages._components import card_id, definition_popover, source_text
 from presentation import formats as fmt
-from warehouse import coverage, queries, signals, views
+from warehouse import queries
 from warehouse.registry import Kpi
-
-# Which way is better, per KPI (absent: neither; the tile then says only higher or lower).
-LOWER_IS_BETTER = {"relatief_verzuim_per_1000", "absoluut_verzuim_per_1000", "vsv_percentage", "vsv_aantal",
-                   "thuiszitters_breed_per_1000", "verzuim_meldingen", "reactietijd", "doorlooptijd", "recidive",
-                   "werkvoorraad", "werkvoorraad_per_fte", "leerplichtigen_per_fte", "open_zonder_status",
-                   "afgekeurde_regels"}
-HIGHER_IS_BETTER = {"positief_resultaat", "contact_binnen_termijn", "contactpersoon_dekking"}
-SPARK_PERIODS = 5
-UNRANKED_UNITS = ("aantal", "euro", "fte")
-
-
-@dataclass(frozen=True)
-class TileData:
-    kpi: Kpi
-    kind: str
-    period: str
-    code: str  # GM code or REGIO
-    value: object  # a number, a suppression symbol, or None
-    through: date | None  # partial: counted up to this day
-    compared_period: str | None
-    compared_through: date | None
-    compared_value: object
-    spark: list[tuple[str, object]]  # (period, value) oldest first, at most SPARK_PERIODS
-    region_value: object
-    rank: tuple[int, int] | None  # (place, of) among the municipalities with a value; 1 = the lowest value
-    national: dict | None  # queries.national_value
-    signal: str  # "hoger", "lager", "waarschuwing" (outside 95 % only), "" (within), None (no funnel)
-    region: bool = True  # the viewer may see the region's figures
-
-
-def tile_data(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool, region: bool = True) -> TileData:
-    """Everything a tile shows, from the warehouse's own functions (no SQL here). Without `region` (staff, who see
-    their own municipalities only) no region value, no place among the others and no signal (its target is the
-    region's value)."""
-    periods = queries.periods(wh, kind)
-    upto = [p for p in periods if p <= period][-SPARK_PERIODS:]
-    frame = queries.kpi_values(wh, [kpi.id], sorted(set(upto) | {period}), public=public)
-    values = {(r.period, r.municipality_code): r.value for r in frame.itertuples(index=False)}
-    cover = coverage.coverage(wh)
-    through = coverage.figure_through(kpi, kind, period, cover)
-    compared_period, compared_through, compared_value = _compared(wh, kpi, kind, period, code, public, through)
-    current = frame[(frame["period"] == period) & (frame["municipality_code"] != queries.REGION_CODE)]
-    numeric = {r.municipality_code: float(r.value) for r in current.itertuples(index=False)
-               if isinstance(r.value, int | float) and not fmt.is_missing(r.value)}
-    rank = None
-    if code in numeric and kpi.unit not in UNRANKED_UNITS:  # a count or an amount ranks size, not performance
-        rank = (1 + sum(v < numeric[code] for v in numeric.values()), len(numeric))
-    spark = [(p, values.get((p, code))) for p in upto]
-    if not region:
-        return TileData(kpi, kind, period, code, values.get((period, code)), through, compared_period,
-                        compared_through, compared_value, spark, None, None,
-                        queries.national_value(wh, kpi.id, period), None, False)
-    return TileData(kpi, kind, period, code, values.get((period, code)), through, compared_period, compared_through,
-                    compared_value, spark, values.get((period, queries.REGION_CODE)), rank,
-                    queries.national_value(wh, kpi.id, period), _signal(wh, kpi, period, code))
-
-
-def _compared(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool, through: date | None) -> tuple:
-    """(period, through, value) the figure is compared with: the one rule on every page (warehouse.views:
-    the year before for a school, count or budget year, the precomputed reference date before a reference date,
-    as /capaciteit compares; a quarter with the same quarter a year earlier), cut like for like when the figure
-    is partial (warehouse.coverage). Whole periods come from the mart."""
-    if through is not None and kind != QUARTER_OR_DATE[1]:
-        earlier = coverage.year_earlier(kind, period)
-        compared = coverage.comparison_values(wh, kpi, kind, period, public)
-        key = next((k for k in compared if k[1] == code and k[2] == "" and compared[k][0] == earlier), None)
-        return compared[key] if key else (earlier, None, None)
-    earlier = (coverage.year_earlier(kind, period) if kind == QUARTER_OR_DATE[0]
-               else views.previous_period(wh, kind, period))
-    if earlier is None:
-        return None, None, None
-    frame = queries.kpi_values(wh, [kpi.id], [earlier], municipality_code=code, public=public)
-    return earlier, None, (frame["value"].iloc[0] if not frame.empty else None)
-
-
-QUARTER_OR_DATE = ("kwartaal", "peildatum")
-
-
-def _signal(wh, kpi: Kpi, period: str, code: str) -> str | None:
-    if kpi.id not in signals.MUNICIPAL_KPIS or code == queries.REGION_CODE:
-        return None
-    try:
-        units = signals.funnels(wh, period, (kpi.id,)).get(kpi.id, [])
-    except ValueError:  # a period of another kind
-        return None
-    unit = next((u for u in units if u.code == code), None)
-    if unit is None:
-        return None
-    return unit.signal or ("waarschuwing" if unit.warning else "")
+from warehouse.tiles import HIGHER_IS_BETTER, LOWER_IS_BETTER, TileData
 
 
 def direction(kpi: Kpi, value: object, earlier: object) -> tuple[str, str, str]:

@@ -15,7 +15,7 @@ from pages import _filters, _tile
 from pages._components import empty_state, page_header
 from pages._page import page_layout
 from reports import profiel
-from warehouse import queries
+from warehouse import queries, tiles
 from warehouse.connection import Warehouse
 
 SELECTOR_ID, URL_ID = "gemeenteprofiel-keuze", "gemeenteprofiel-url"
@@ -68,19 +68,19 @@ def _page(wh: Warehouse, viewer: Viewer, gemeente: str | None) -> html.Div:
                          empty_state("Uw account is aan geen gemeente toegewezen. Vraag de beheerder om dat te doen.")])
     selector.children[1].value = gemeente
     content = profiel.profile(wh, gemeente, viewer.public, viewer.may_see_region)
-    tiles = [_tile.reference_tile(t, content.labels[t.kpi.id], names, href=_link(t)) for t in content.tiles if t]
+    cards = [_tile.reference_tile(t, content.labels[t.kpi.id], names, href=_link(t)) for t in content.tiles if t]
     return html.Div([
         page_header(f"Gemeenteprofiel {content.name}", content.data_date, extra=selector), *notices,
         html.P("Elk cijfer over de laatste volledige periode, vergeleken met dezelfde periode een jaar eerder, met de "
                "waarde van de regio, de plaats onder de gemeenten (bij rates) en de landelijke waarde waar die "
                "gepubliceerd is." + (" Kleine aantallen zijn onderdrukt." if viewer.public else ""),
                className="rbl-lead"),
-        dbc.Row([dbc.Col(t, xs=12, md=6, xl=4, className="mb-4 rbl-card-col") for t in tiles]),
+        dbc.Row([dbc.Col(t, xs=12, md=6, xl=4, className="mb-4 rbl-card-col") for t in cards]),
         _signals(content, names),
     ], className="rbl-gemeenteprofiel")
 
 
-def _link(t: _tile.TileData) -> str:
+def _link(t: tiles.TileData) -> str:
     page = {"vsv_percentage": "vsv", "positief_resultaat": "effectrapportage", "leerplichtigen_per_fte": "capaciteit",
             "werkvoorraad": "capaciteit"}.get(t.kpi.id, "verzuim")
     return f"/{page}?{t.kind}={t.period}&gemeente={t.code}"

@@ -19,7 +19,7 @@ from pages._data import kpis, warehouse
 from pages._page import NO_WAREHOUSE, page_layout
 from presentation import formats as fmt
 from presentation.labels import REGION_NAME
-from warehouse import coverage, queries, signals, views
+from warehouse import coverage, queries, signals, tiles, views
 from warehouse.connection import Warehouse
 from warehouse.registry import SECTIONS, Kpi, Registry
 
@@ -139,7 +139,7 @@ def _cards(wh: Warehouse, registry: Registry, code: str, where: str, viewer: Vie
         if period is None:
             cards.append(_missing_card(section_label, f"Nog geen gegevens voor {kpi.label} in {where}."))
             continue
-        data = _tile.tile_data(wh, kpi, kpi.period_kind, period, code, viewer.public, viewer.may_see_region)
+        data = tiles.tile_data(wh, kpi, kpi.period_kind, period, code, viewer.public, viewer.may_see_region)
         label = fmt.period_label(kpi.period_kind, period) + _list_status(wh, kpi, period)
         cards.append(_tile.reference_tile(data, label, names, title=section_label, href=_page_link(section, code)))
     return cards

@@ -21,7 +21,7 @@ from pages._data import kpis, warehouse
 from pages._page import map_url_callback, page_layout, page_top, table_download
 from presentation import formats as fmt
 from presentation.style import figure_template
-from warehouse import notes, queries
+from warehouse import notes, queries, tiles
 from warehouse.connection import Warehouse
 
 KIND = "schooljaar"
@@ -163,10 +163,10 @@ def _funnels(wh: Warehouse, sel: _filters.Selection, names: dict[str, str], view
 def _tile_row(wh: Warehouse, sel: _filters.Selection, viewer: Viewer, names: dict[str, str]) -> dbc.Row:
     """The tiles with reference points (pages._tile): compared like for like, with region, rank and references."""
     registry = kpis()
-    tiles = [_tile.reference_tile(_tile.tile_data(wh, registry[k], KIND, sel.period, sel.municipality, viewer.public,
+    cards = [_tile.reference_tile(tiles.tile_data(wh, registry[k], KIND, sel.period, sel.municipality, viewer.public,
                                                   viewer.may_see_region), fmt.period_label(KIND, sel.period), names)
              for k in CARD_KPIS]
-    return dbc.Row([dbc.Col(t, xs=12, md=6, xl=4, className="mb-4") for t in tiles])
+    return dbc.Row([dbc.Col(t, xs=12, md=6, xl=4, className="mb-4") for t in cards])
 
 
 def _school_grid(table: pd.DataFrame, columns: list[_download.Column]):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from warehouse import coverage, queries, signals
 from warehouse.connection import Warehouse
+from warehouse.tiles import tile_data
 
 # The headline figures of a municipality, each on its own latest complete period (warehouse.coverage).
 PROFILE_KPIS = ("relatief_verzuim_per_1000", "absoluut_verzuim_per_1000", "thuiszitters_breed_per_1000",
@@ -20,14 +21,13 @@ class Profile:
     name: str
     public: bool
     data_date: object
-    tiles: list  # pages._tile.TileData per PROFILE_KPIS id (in that order), None where the KPI has no period
+    tiles: list  # warehouse.tiles.TileData per PROFILE_KPIS id (in that order), None where the KPI has no period
     signals: list[signals.Unit]  # this municipality's municipal signals
     labels: dict[str, str]  # kpi id -> period label as shown
 
 
 def profile(wh: Warehouse, code: str, public: bool, region: bool = True) -> Profile:
     """The profile content of one municipality (a GM code among the participating ones)."""
-    from pages._tile import tile_data
     from presentation import formats as fmt
     from warehouse.kpis import KPIS
 

@@ -49,11 +49,12 @@ SCROLL = "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Tabe
 NO_FIGURE = "geen cijfer"  # not loaded (a CBS count, an earlier year): never "–", which reads as suppressed
 
 
-def national_values(wh: Warehouse, year: str) -> dict[str, object]:
-    """The national value of a headline figure (by report row id or KPI id) for `year`, where the warehouse
-    holds a national reference; a figure without one shows NO_NATIONAL. The national reference table (issue 9)
-    is the place to read them from; until it provides any, there are none."""
-    return {}
+def national_values(wh: Warehouse, year: str) -> dict[str, dict]:
+    """The national value of each headline rate for `year` from the national reference table (source
+    `landelijke_referenties`, `queries.national_value`): that year's, else the latest earlier one, which the cell
+    marks with its own year. A figure without one shows NO_NATIONAL."""
+    found = {kpi_id: queries.national_value(wh, kpi_id, year) for kpi_id in RATE_KPIS}
+    return {kpi_id: value for kpi_id, value in found.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class SiteData:
     tables: dict[str, pd.DataFrame]  # area code -> report.area_table (the workbook's rows)
     trends: pd.DataFrame  # the jaarverslag KPI over every year, public: municipality_code, period, breakdown, value
     rates: pd.DataFrame  # the RATE_KPIS, public, for year and previous
-    national: dict[str, object]
+    national: dict[str, dict]  # kpi id -> queries.national_value
     series: dict[str, str]  # school year -> time-series note (warehouse.notes), for every year in the trends
     data_date: object
     made_at: datetime
@@ -227,10 +228,15 @@ def _cell(value: object, decimals: int, attrs: str) -> str:
 
 
 def _national_cell(data: SiteData, key: str, decimals: int) -> str:
-    value = data.national.get(key)
-    if value is None or fmt.is_missing(value):
+    found = data.national.get(key)
+    if found is None or fmt.is_missing(found["value"]):
         return f"<td class=\"none\" data-kerncijfer=\"{e(key)}\" data-kolom=\"landelijk\">{NO_NATIONAL}</td>"
-    return f"<td data-kerncijfer=\"{e(key)}\" data-kolom=\"landelijk\">{e(value_text(value, decimals))}</td>"
+    text = value_text(found["value"], decimals)
+    if found["period"] != data.year:  # an older reference is still one, with its own year beside it
+        text += f" ({found['period']})"
+    source = f"Bron: {found['source']} (gepubliceerd {found['published']})"
+    return (f"<td data-kerncijfer=\"{e(key)}\" data-kolom=\"landelijk\" title=\"{e(source)}\">"
+            f"{e(text)}</td>")
 
 
 def _headline(data: SiteData, area: Area) -> str:
@@ -272,7 +278,18 @@ def _headline(data: SiteData, area: Area) -> str:
             f"<caption>Kerncijfers van "
             f"{e(area.name)}, schooljaar {e(data.year)}: aantallen leerlingen, zaken en meldingen, en twee cijfers "
             f"per 1.000 inwoners van 5 tot en met 17 jaar</caption>\n<thead><tr>{head}</tr></thead>\n"
-            f"<tbody>{''.join(body)}</tbody></table></div></section>")
+            f"<tbody>{''.join(body)}</tbody></table></div>{_national_sources(data)}</section>")
+
+
+def _national_sources(data: SiteData) -> str:
+    """Where the national values come from, under the table (not only in a tooltip)."""
+    if not data.national:
+        return ""
+    from warehouse.kpis import KPIS
+
+    items = "".join(f"<li>{e(KPIS[k].label)}, {e(v['period'])}: {e(v['source'])} (gepubliceerd {v['published']})</li>"
+                    for k, v in data.national.items())
+    return f"<p class=\"note\">Landelijke cijfers:</p><ul class=\"note\">{items}</ul>"
 
 
 def _municipalities(data: SiteData) -> str:

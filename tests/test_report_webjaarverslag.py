@@ -129,6 +129,10 @@ def test_the_figures_are_the_workbooks_cell_by_cell(site: Path, workbook, folder
         if folder:
             assert number(page.cells[("kern", row_id, "regio")]) == region[label][fields.index("totaal")]
         assert page.cells[("kern", row_id, "landelijk")] == web.NO_NATIONAL
+    # the two rates carry the national reference (landelijke_referenties.csv: none yet for 2023-2024, so the
+    # latest earlier one, marked with its own year)
+    assert page.cells[("kern", "relatief_verzuim_per_1000", "landelijk")] == "27,0 (2022-2023)"
+    assert page.cells[("kern", "absoluut_verzuim_per_1000", "landelijk")] == "6,3 (2022-2023)"
     # the trend's last year is the table's total again
     for row_id in web.TREND_ROWS:
         assert number(page.cells[("trend", row_id, YEAR)]) == mine[web._label(row_id)][fields.index("totaal")]
