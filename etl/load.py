@@ -8,7 +8,7 @@ one (warehouse/connection.py describes the layout). A load that fails or is kill
 the published version byte for byte as it was; its leftovers are swept by the next load. Old versions
 are removed once no reader holds them.
 
-Fault points (`_fault`) let tests kill a load or fill its disk at a named step, deterministically.
+Fault points (`fault`) let tests kill a load or fill its disk at a named step, deterministically.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import sys
 import time
 import uuid
@@ -35,6 +34,14 @@ import pyarrow as pa
 from config.settings import load_settings
 from etl.limits import check_file, check_rejects
 from etl.pseudonym import Pseudonymiser
+from etl.publish import (
+    export_facts,
+    fault,
+    link_facts,
+    new_version,
+    publish,
+    sweep_leftovers,
+)
 from etl.read import DATA_SUFFIXES, FileRefused, RawFile, read_file
 from etl.retention import apply_retention, cutoff
 from etl.sources import LOAD_ORDER, SOURCES, Field, Source, source_for_filename
@@ -43,16 +50,9 @@ from warehouse import checks
 from warehouse.build import build_models, carry_forward_figures
 from warehouse.checks import InvariantFailed
 from warehouse.connection import (
-    CURRENT,
     DB_FILENAME,
-    FACTS,
-    READERS,
-    VERSIONS,
-    current_version,
     published_database,
-    remove_unheld_versions,
     sql_path,
-    version_number,
 )
 
 SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal": "DOUBLE", "bool": "BOOLEAN"}
@@ -310,7 +310,7 @@ class Loader:
                                                  int(settings.get("leeftijden", "doorstroompunt_max")))
         self._write_history(history)
         self._write_fingerprint(history["fingerprint"])
-        _fault("merged")
+        fault("merged")
         build_models(self.work, "nw", self.ctx.load_date)
         carry_forward_figures(self.work, "nw", "old", keep_from)
         check_invariants(self.work, "nw")
@@ -401,64 +401,6 @@ def _log_attempt(warehouse_dir: Path, record: dict) -> None:
         fh.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
 
 
-FAULT_ENV = "RBL_TEST_FAULT"  # tests only: "kill:<point>" or "enospc:<point>" (see `_fault`)
-FAULT_POINTS = ("read", "merged", "built", "facts", "switch", "switched", "cleanup")
-
-
-def _fault(point: str) -> None:
-    """A test's fault at a named step of the load: SIGKILL this process, or fail as a full disk would.
-    Without the environment variable (every real load) this does nothing."""
-    wanted = os.environ.get(FAULT_ENV, "")
-    action, _, at = wanted.partition(":")
-    if at != point:
-        return
-    if action == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    if action == "enospc":
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), point)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _new_version(warehouse_dir: Path, load_id: int) -> Path:
-    """`versions/<load id>/` with its readers' lock file; any leftover of a killed load is swept first."""
-    version = warehouse_dir / VERSIONS / str(load_id)
-    shutil.rmtree(version, ignore_errors=True)
-    version.mkdir(parents=True)
-    (version / READERS).touch()
-    return version
-
-
-def _export_facts(version: Path) -> None:
-    """Person-level facts also as Parquet (pseudonymised), for analysts working outside DuckDB."""
-    from warehouse.build import PARQUET_MODELS
-
-    facts = version / FACTS
-    facts.mkdir()
-    con = duckdb.connect(str(version / DB_FILENAME), read_only=True)
-    try:
-        for table in PARQUET_MODELS:
-            con.execute(f"COPY {table} TO {sql_path(facts / (table + '.parquet'))} (FORMAT parquet)")
-    finally:
-        con.close()
-
-
-def _link_facts(previous: Path, version: Path) -> None:
-    """The previous version's Parquet facts, unchanged: hard links (a copy where links cannot be made)."""
-    (version / FACTS).mkdir()
-    for parquet in sorted((previous / FACTS).glob("*.parquet")):
-        try:
-            os.link(parquet, version / FACTS / parquet.name)
-        except OSError:
-            shutil.copyfile(parquet, version / FACTS / parquet.name)
-
-
 def build_fingerprint(load_date: date) -> str:
     """What a published version's figures depend on besides its rows: the load date, the code that validates,
     models and computes (etl/, warehouse/), the settings and DuckDB's version. Equal fingerprints and no
@@ -474,43 +416,6 @@ def build_fingerprint(load_date: date) -> str:
         digest.update(str(path.relative_to(project) if path.is_relative_to(project) else path).encode())
         digest.update(path.read_bytes() if path.is_file() else b"")
     return digest.hexdigest()
-
-
-def _replace_link(link: Path, target: str) -> None:
-    """Point the symlink `link` at `target` in one atomic rename (a new link, renamed over the old)."""
-    tmp = link.parent / f".{link.name}-{uuid.uuid4().hex}"
-    os.symlink(target, tmp)
-    if link.is_dir() and not link.is_symlink():  # a copy that followed the links (cp -rL, copytree): its plain
-        shutil.rmtree(link)                       # `current` folder goes; `warehouse.duckdb` still serves meanwhile
-    os.replace(tmp, link)
-
-
-def _publish(warehouse_dir: Path, version: Path) -> None:
-    """Publish `version` in one atomic step: `current` is renamed over. Everything before it leaves the old
-    version published; everything after it only tidies up (and is redone by the next load if killed)."""
-    with open(version / DB_FILENAME, "rb") as fh:
-        os.fsync(fh.fileno())
-    for folder in (version / FACTS, version):
-        _fsync_dir(folder)
-    _fault("switch")
-    _replace_link(warehouse_dir / CURRENT, f"{VERSIONS}/{version.name}")
-    _fsync_dir(warehouse_dir)
-    _fault("switched")
-    _compatibility_links(warehouse_dir)
-    _fault("cleanup")
-    remove_unheld_versions(warehouse_dir)
-
-
-def _compatibility_links(warehouse_dir: Path) -> None:
-    """`warehouse.duckdb` and `facts` point through `current`, for tools and a folder published before
-    versions existed (its plain database file and `facts/<n>/` folders are replaced once)."""
-    for name in (DB_FILENAME, FACTS):
-        link, target = warehouse_dir / name, f"{CURRENT}/{name}"
-        if link.is_symlink() and os.readlink(link) == target:
-            continue
-        if link.is_dir() and not link.is_symlink():
-            shutil.rmtree(link)
-        _replace_link(link, target)
 
 
 def _progress(quiet: bool) -> Callable[[str], None]:
@@ -539,7 +444,7 @@ def run_load(source_dir: Path | str, warehouse_dir: Path | str, report_path: Pat
                 raise
             result = _disk_full_result(warehouse_dir)
         except duckdb.OutOfMemoryException:
-            _sweep_leftovers(warehouse_dir)
+            sweep_leftovers(warehouse_dir)
             result = LoadResult(False, EXIT_WRITE, f"Te weinig geheugen voor deze lading (grens {WORK_MEMORY}): er is "
                                 "niets gepubliceerd; het warehouse is ongewijzigd. Zet RBL_LOAD_MEMORY hoger (bijv. "
                                 "RBL_LOAD_MEMORY=8GB) en laad opnieuw.")
@@ -566,7 +471,7 @@ def _disk_full(exc: BaseException) -> bool:
 
 
 def _disk_full_result(warehouse_dir: Path) -> LoadResult:
-    _sweep_leftovers(warehouse_dir)  # frees what the failed build wrote
+    sweep_leftovers(warehouse_dir)  # frees what the failed build wrote
     return LoadResult(False, EXIT_WRITE, f"De schijf van {warehouse_dir} is vol: de lading is gestopt en er is niets "
                       "gepubliceerd; het warehouse is ongewijzigd. Maak ruimte vrij (een lading heeft ongeveer "
                       "twee keer de grootte van het warehouse nodig) en laad opnieuw.")
@@ -577,7 +482,7 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
     loader: Loader | None = None
     reports: list[FileReport] = []
     rejects: list[tuple[str, int, str, str]] = []
-    _sweep_leftovers(warehouse_dir)  # a load that was killed cannot clean up after itself
+    sweep_leftovers(warehouse_dir)  # a load that was killed cannot clean up after itself
     try:
         files, notes = discover(source_dir)
         for note in notes:
@@ -594,14 +499,14 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
                 rejects.extend(file_rejects)
             check_rejects(path, report.rejected)
             reports.append(report)
-            _fault("read")
+            fault("read")
         if rejects:
             loader.work.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?)", rejects)
         counts = loader.merge_counts()
         for fr in reports:
             fr.loaded, fr.updated, fr.unchanged = counts.get(fr.name, (0, 0, 0))
         totals = [sum(getattr(f, a) for f in reports) for a in ("read", "loaded", "updated", "rejected", "unchanged")]
-        version = _new_version(warehouse_dir, loader.load_id)
+        version = new_version(warehouse_dir, loader.load_id)
         history = {"started_at": started, "source_dir": source_dir.name, "files": reports, "totals": totals,
                    "t0": t0, "fingerprint": build_fingerprint(load_date)}
         previous = loader.published.parent
@@ -610,17 +515,17 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
             loader.reuse(version / DB_FILENAME, history)
             loader.close()
             loader = None
-            _fault("built")
-            _link_facts(previous, version)
+            fault("built")
+            link_facts(previous, version)
         else:
             say("modellen en KPI's opbouwen ...")
             loader.build(version / DB_FILENAME, history)
             loader.close()
             loader = None
-            _fault("built")
-            _export_facts(version)
-        _fault("facts")
-        _publish(warehouse_dir, version)
+            fault("built")
+            export_facts(version)
+        fault("facts")
+        publish(warehouse_dir, version)
         return LoadResult(True, 0, f"Gepubliceerd: lading {version.name}, {len(reports)} bestanden, "
                           f"{totals[0]} regels gelezen, {totals[1]} geladen, {totals[2]} bijgewerkt, "
                           f"{totals[4]} ongewijzigd, {totals[3]} afgekeurd.", int(version.name), reports, rejects)
@@ -632,33 +537,7 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
     finally:
         if loader is not None:
             loader.close()
-        _sweep_leftovers(warehouse_dir)
-
-
-def _sweep_leftovers(warehouse_dir: Path) -> None:
-    """What a failed or killed load left: unpublished version folders (newer than `current`), half-made
-    symlinks, and the build files of loads from before versioned publishing. Runs under the load lock."""
-    for leftover in warehouse_dir.glob(".build-*"):
-        leftover.unlink(missing_ok=True)
-    for tmp in warehouse_dir.glob(".work-*"):
-        shutil.rmtree(tmp, ignore_errors=True)
-    for tmp in warehouse_dir.glob(".facts-*"):
-        shutil.rmtree(tmp, ignore_errors=True)
-    for link in (*warehouse_dir.glob(f".{CURRENT}-*"), *warehouse_dir.glob(f".{DB_FILENAME}-*"),
-                 *warehouse_dir.glob(f".{FACTS}-*")):
-        if link.is_symlink():
-            link.unlink(missing_ok=True)
-    current = current_version(warehouse_dir)
-    versions = warehouse_dir / VERSIONS
-    if versions.is_dir():
-        now = version_number(current) if current is not None else None
-        for version in versions.iterdir():
-            number = version_number(version)
-            if number is None or now is None or number > now:
-                shutil.rmtree(version, ignore_errors=True)
-    if current is not None:
-        _compatibility_links(warehouse_dir)
-        remove_unheld_versions(warehouse_dir)
+        sweep_leftovers(warehouse_dir)
 
 
 def write_report(path: Path, rejects: list[tuple[str, int, str, str]]) -> None:

@@ -17,7 +17,8 @@ import duckdb
 import pytest
 import requests
 
-from etl.load import EXIT_BUSY, EXIT_WRITE, FAULT_ENV, FAULT_POINTS
+from etl.load import EXIT_BUSY, EXIT_WRITE
+from etl.publish import FAULT_ENV, FAULT_POINTS
 from tests.conftest import TEST_PASSWORDS
 from tests.etl_helpers import LOAD_DATE, load, write_files
 from tests.test_etl_load import APRIL, FILES
@@ -63,7 +64,7 @@ def state(wh: Path) -> tuple[str, int, int]:
 
 
 def child_load(src: Path, wh: Path, fault: str) -> subprocess.CompletedProcess:
-    """A load in its own process, with a fault injected at a named step (etl.load._fault)."""
+    """A load in its own process, with a fault injected at a named step (etl.publish.fault)."""
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
