@@ -147,7 +147,7 @@ def _navbar() -> dbc.Navbar:
     role = viewer.role if viewer else None
     links = [
         dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-        for page in dash.page_registry.values() if role in page.get("access", ())
+        for page in dash.page_registry.values() if role in page.get("access", ()) and page.get("in_menu", True)
     ]
     if viewer is not None:
         links.append(dbc.NavItem(logout_form(viewer)))  # a POST with the CSRF token: a link cannot log out
@@ -155,18 +155,18 @@ def _navbar() -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand("RBL Monitor", href="/", className="rbl-brand"),
-                # below 992 px (phone, tablet upright) the menu folds behind one button
+                # below 1200 px (phone, tablet) the menu folds behind one button: ten links do not fit a tablet
                 html.Button([html.Span(className="navbar-toggler-icon"), html.Span("Menu", className="ms-2")],
                             id=MENU_TOGGLE_ID, n_clicks=0, type="button", className="navbar-toggler",
                             **{"aria-controls": MENU_ID, "aria-expanded": "false"}),
-                dbc.Collapse(dbc.Nav(links, className="rbl-nav ms-lg-auto", navbar=True), id=MENU_ID,
+                dbc.Collapse(dbc.Nav(links, className="rbl-nav ms-xl-auto", navbar=True), id=MENU_ID,
                              is_open=False, navbar=True),
             ],
             fluid="xl",  # lines up with the page content below
         ),
-        className="rbl-navbar mb-3 mb-lg-4",
+        className="rbl-navbar mb-3 mb-xl-4",
         dark=True,
-        expand="lg",
+        expand="xl",
     )
 
 

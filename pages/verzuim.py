@@ -133,6 +133,8 @@ def _school_grid(table: pd.DataFrame, columns: list[_download.Column]):
     grid.defaultColDef = {**grid.defaultColDef, "wrapHeaderText": True, "autoHeaderHeight": True}
     # Enter on a row opens the school's detail, as a click does (assets/dashAgGridFunctions.js)
     grid.eventListeners = {"cellKeyDown": ["rblEnterClicks(params, setGridProps)"]}
+    # Tab leaves the table from a row (arrows move within it), as the ARIA grid pattern has it: not 20 x 15 tab stops
+    grid.dashGridOptions = {**grid.dashGridOptions, "tabToNextCell": {"function": "false"}}
     grid.columnDefs = [{**c, "minWidth": 260 if c["field"] == "naam" else _tables.header_min_width(c["headerName"])}
                        for c in grid.columnDefs]  # the school's name is what a reader looks for: room for it
     return grid

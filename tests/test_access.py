@@ -23,7 +23,8 @@ FIGURE_ROLES = {"coordinator", "portefeuillehouder", "medewerker"}
 EXPECTED_PAGES = {"/": FIGURE_ROLES, "/beheer": {"beheerder"}, "/data": {"coordinator", "beheerder"},
                   "/verzuim": FIGURE_ROLES, "/vsv": FIGURE_ROLES, "/effectrapportage": FIGURE_ROLES,
                   "/kostenverdeling": FIGURE_ROLES, "/jaarverslag": FIGURE_ROLES,
-                  "/capaciteit": FIGURE_ROLES, "/kwartaal": {"coordinator", "portefeuillehouder"}}
+                  "/capaciteit": FIGURE_ROLES, "/kwartaal": {"coordinator", "portefeuillehouder"},
+                  "/toegankelijkheid": set(ROLES), "/over-de-cijfers": set(ROLES)}
 EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES, "verzuim-url.search": FIGURE_ROLES,
                       "verzuim-download.data": FIGURE_ROLES, "vsv-url.search": FIGURE_ROLES,
                       "vsv-download.data": FIGURE_ROLES, "data-download.data": {"coordinator", "beheerder"},
