@@ -187,14 +187,15 @@ def _downloads(viewer: Viewer) -> html.Div:
     return html.Div([
         html.H2("Download het hele jaarverslag", className="h5 mt-3"),
         html.P("Excel: een tabblad per gemeente" + (" en voor de regio" if viewer.may_see_region else "")
-               + ", met de toelichting en de definities. CSV: dezelfde cijfers als lange lijst, één regel per "
-               "cijfer (voor eigen analyses).", className="small text-muted"),
+               + ", met de toelichting en de definities. CSV in machineformaat: dezelfde cijfers als lange lijst, één "
+               "regel per cijfer, met Engelse kolomnamen en een punt als decimaalteken, voor eigen analyses en "
+               "koppelingen (voor Excel: kies Download Excel).", className="small text-muted"),
         # Bootstrap's radio buttons: a named group of real radios (Dash 4's own nests them in role=option)
         html.Fieldset([html.Legend("Versie", className="visually-hidden"),
                        dbc.RadioItems(id=VERSION_ID, options=options, value=PUBLICATION, inline=True)],
                       className="mb-2"),
         html.Div([html.Button("Download Excel", id=XLSX_ID, className="btn btn-outline-primary btn-sm"),
-                  html.Button("Download CSV", id=CSV_ID, className="btn btn-outline-primary btn-sm"),
+                  html.Button("Download CSV (machineformaat)", id=CSV_ID, className="btn btn-outline-primary btn-sm"),
                   dcc.Download(id=DOWNLOAD_ID)], className="rbl-download d-flex gap-2 my-2"),
         *(_web_download() if viewer.role == COORDINATOR else []),
     ])

@@ -11,6 +11,7 @@ suppression marks ("<5", "–", "×") stay text.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -104,7 +105,7 @@ class ExportMeta:
                     out.append((name, period, f"Reeksnotitie: {series[period]}"))
                 text = notes.explanation(kpi_id, period, self.municipality_code)
                 if text:
-                    out.append((name, period, f"Toelichting: {text}"))
+                    out.append((name, period, f"Toelichting: {plain_text(text)}"))
         return out
 
 
@@ -467,6 +468,16 @@ def _write_table(ws, sheet: Sheet, styles: _Styles, meta: ExportMeta | None = No
     ws.freeze_panes(top + 1, 0)
     place = sheet.place or (meta.place if meta else "")
     print_setup(ws, plan, (top, top), footer_text(meta, sheet.title or sheet.name, place))
+
+
+def plain_text(markdown: str) -> str:
+    """The coordinator's Markdown as plain text for a cell: no `**`, `*`, `#` or link syntax in a file."""
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"^\s*#+\s*", "", text, flags=re.M)
+    text = re.sub(r"^\s*[-*]\s+", "• ", text, flags=re.M)
+    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m[1] or m[2], text)
+    text = re.sub(r"(?<![\w*])[*_](?!\s)(.+?)[*_](?!\w)", r"\1", text)
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def rounded(value: float, decimals: int) -> float:

@@ -2,7 +2,8 @@
 
 - The coordinator walks /verzuim with Tab and Enter alone: the skip link, into the school table, Enter on a row
   opens that school's detail, Enter on its close button closes it, Tab on to "Download CSV", Enter downloads the
-  table; the file reads back in the product's CSV dialect (`;`, decimal comma, UTF-8 with BOM).
+  table; on the way, Enter on "Gegevens (CSV)" under the map downloads the map's table. Both files read back in
+  the product's CSV dialect (`;`, decimal comma, UTF-8 with BOM).
 - A portfolio holder's phone (390 x 844, emulated by Chromium's DevTools): the menu is folded, the page does not
   scroll sideways, and the first chart of /verzuim starts on the first screen.
 """
@@ -63,6 +64,14 @@ def test_keyboard_only_opens_a_school_and_downloads_its_table(dash_duo, demo_war
     until(lambda: page_ready(dash_duo), timeout=30)  # a fresh page: the first Tab goes to its first control
     assert press(dash_duo, Keys.TAB)["text"] == "Naar de inhoud"
     assert press(dash_duo, Keys.ENTER)["id"] == "inhoud"
+    # on the way: the map's figures as a file, with the button under it
+    tab_until(dash_duo, lambda f: "rbl-chart-csv" in f["cls"])
+    press(dash_duo, Keys.ENTER)
+    folder = Path(dash_duo.download_path)
+    until(lambda: (folder / "kaart.csv").exists(), timeout=30)
+    rows = dutch_csv((folder / "kaart.csv").read_bytes())
+    assert rows[0] == ["Gemeente", "Relatief verzuim per 1.000 leerplichtigen"] and len(rows) == 1 + 16
+    assert all(re.fullmatch(r"\d+,\d|<\d+|–|geen gegevens", r[1]) for r in rows[1:]), rows
     cell = tab_until(dash_duo, lambda f: "ag-cell" in f["cls"])
     assert cell["row"] == "0"  # the first school of the table
     school = dash_duo.driver.execute_script(
@@ -74,7 +83,6 @@ def test_keyboard_only_opens_a_school_and_downloads_its_table(dash_duo, demo_war
     until(lambda: not dash_duo.find_elements("#verzuim-school-modal.show"), timeout=10)
     tab_until(dash_duo, lambda f: f["id"] == "verzuim-download-csv", limit=30)
     press(dash_duo, Keys.ENTER)
-    folder = Path(dash_duo.download_path)
     until(lambda: list(folder.glob("verzuim-per-school-*.csv")), timeout=30)
     rows = dutch_csv(next(folder.glob("verzuim-per-school-*.csv")).read_bytes())
     assert rows[0][:2] == ["Vestiging", "School"]
