@@ -73,7 +73,8 @@ def _municipalities(view: QuarterView, kpi: Kpi) -> Chart:
                            text=f"regio {value_text(kpi, region)}")
     # room right of the longest bar for its value label
     fig.update_layout(height=160 + 22 * len(rows), showlegend=False, margin={"t": 40},
-                      xaxis_range=[0, float(rows["v"].max()) * 1.18 or 1])
+                      xaxis_range=[0, max(float(rows["v"].max()), float(region) if is_number(region) else 0) * 1.18
+                                   or 1])
     fig.update_yaxes(automargin=True)
     fig.update_xaxes(automargin=True)
     return Chart("kwartaal-gemeenten", title, fig, kpi.source, _hidden_note(view),
@@ -95,6 +96,9 @@ def _bars_alt(title: str, kpi: Kpi, rows: pd.DataFrame, region: object) -> str:
     """`Staafdiagram: <title>. Hoogste: Breda, 4,1; laagste: Altena, 0,0; regio 3,5. 16 gemeenten.`"""
     top, low = rows.iloc[-1], rows.iloc[0]
     region_text = f"; regio {value_text(kpi, region)}" if is_number(region) else ""
+    if value_text(kpi, top["v"]) == value_text(kpi, low["v"]):
+        return (f"Staafdiagram: {title}. Alle {len(rows)} gemeenten met een cijfer: {value_text(kpi, top['v'])}"
+                f"{region_text}.")
     return (f"Staafdiagram: {title}. Hoogste: {top['gemeente']}, {value_text(kpi, top['v'])}; laagste: "
             f"{low['gemeente']}, {value_text(kpi, low['v'])}{region_text}. {len(rows)} gemeenten met een cijfer.")
 
