@@ -58,6 +58,8 @@ def framed(chart: dcc.Graph, title: str | None = None, *, table: Table | None = 
     parts: list = []
     if title:
         parts.append(getattr(html, heading.upper())(title, id=title_id, className="h5 mt-2 rbl-chart-title"))
+    elif finding := bar_finding(headers, rows):  # under the page's own heading: what the bars show
+        parts.append(html.P(finding, className="rbl-chart-finding mb-1"))
     parts += [
         chart,
         html.Div([
@@ -80,6 +82,24 @@ def framed(chart: dcc.Graph, title: str | None = None, *, table: Table | None = 
     if note:
         parts.append(html.P(note, className="small text-muted"))
     return html.Section(parts, className="rbl-chart mb-3", **({"aria-labelledby": title_id} if title else {}))
+
+
+def bar_finding(headers: list[str], rows: list[list[str]]) -> str | None:
+    """For a table of one label and one value column (a bar chart): `Hoogste: A (12,3); laagste: B (0,4).`"""
+    numbers = [(r[0], r[1], _number(r[1])) for r in rows if len(r) == 2 and _number(r[1]) is not None]
+    if len(headers) != 2 or len(numbers) < 2:
+        return None
+    top, low = max(numbers, key=lambda n: n[2]), min(numbers, key=lambda n: n[2])
+    if top[2] == low[2]:
+        return f"Alle {len(numbers)} even groot: {top[1]}."
+    return f"Hoogste: {top[0]} ({top[1]}); laagste: {low[0]} ({low[1]})."
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(".", "").replace(",", "."))
+    except ValueError:
+        return None
 
 
 def scroll_region(table: object, label: str) -> html.Div:

@@ -5,7 +5,8 @@
   table; on the way, Enter on "Gegevens (CSV)" under the map downloads the map's table. Both files read back in
   the product's CSV dialect (`;`, decimal comma, UTF-8 with BOM).
 - A portfolio holder's phone (390 x 844, emulated by Chromium's DevTools): the menu is folded, the page does not
-  scroll sideways, and the first chart of /verzuim starts on the first screen.
+  scroll sideways, and the first chart of /verzuim starts on the first screen; at 1024 px (a tablet) /kwartaal
+  does not scroll sideways.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def test_keyboard_only_opens_a_school_and_downloads_its_table(dash_duo, demo_war
     assert dash_duo.get_logs() == []
 
 
-def test_phone_first_chart_on_the_first_screen(dash_duo, demo_warehouse: Path) -> None:
+def test_phone_first_chart_on_the_first_screen_and_tablet(dash_duo, demo_warehouse: Path) -> None:
     from app import create_app
 
     start_and_login(dash_duo, create_app(demo_warehouse), "wethouder", "/")
@@ -110,4 +111,10 @@ def test_phone_first_chart_on_the_first_screen(dash_duo, demo_warehouse: Path) -
     dash_duo.find_element("#rbl-menu-knop").click()
     dash_duo.wait_for_element("#rbl-menu.show .nav-link")
     assert dash_duo.find_element("#rbl-menu-knop").get_attribute("aria-expanded") == "true"
+    # a tablet in the meeting room (1024 x 768): the quarterly view without sideways scrolling
+    dash_duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": 1024, "height": 768, "deviceScaleFactor": 2, "mobile": True})
+    dash_duo.driver.get(f"{dash_duo.server_url}/kwartaal")
+    until(lambda: page_ready(dash_duo), timeout=30)
+    assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth") <= 1024
     assert dash_duo.get_logs() == []

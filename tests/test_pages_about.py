@@ -89,3 +89,16 @@ def test_files_carry_no_markdown_and_wide_enough_columns(monkeypatch, tmp_path) 
     assert any("Minder meldingen in de zomer." in c for c in cells)
     assert not any("**" in c for c in cells)
     assert book["Tabel"].column_dimensions["A"].width >= len("Gemeente met een heel lange naam aan de Maas")
+
+
+def test_every_page_csv_is_the_dutch_dialect() -> None:
+    """pages._download.csv_bytes writes every page's CSV download (the chart buttons write the same dialect in the
+    browser: tests/test_keyboard_phone.py); the annual report's machine format is the one named exception."""
+    import pandas as pd
+
+    from pages._download import csv_bytes
+    from tests.test_keyboard_phone import dutch_csv
+
+    frame = pd.DataFrame({"naam": ["Breda", "Altena"], "v": [1234.56, "<5"]})
+    rows = dutch_csv(csv_bytes(frame, [("naam", "Gemeente", None), ("v", "Per 1.000", 1)]))
+    assert rows == [["Gemeente", "Per 1.000"], ["Breda", "1.234,6"], ["Altena", "<5"]]
