@@ -13,6 +13,7 @@ from config.settings import small_number_threshold
 from pages._components import page_header
 from presentation import formats as fmt
 from reports.kwartaal.deadlines import configured_deadlines
+from reports.workbook import plain_text
 from warehouse.kpis import KPIS
 from warehouse.periods import PERIOD_KINDS
 from warehouse.registry import SECTIONS
@@ -52,7 +53,7 @@ def _figure(kpi) -> html.Section:
     items = []
     for term, text in rows:
         if text:
-            items += [html.Dt(term), html.Dd(text)]
+            items += [html.Dt(term), html.Dd(plain_text(text))]  # no Markdown signs for the reader
     return html.Section([html.H3(kpi.label, className="h6 mt-3"), html.Dl(items, className="rbl-definition")],
                         id=f"cijfer-{kpi.id}")
 

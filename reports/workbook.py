@@ -345,8 +345,9 @@ def _write_about(ws, meta: ExportMeta, styles: _Styles) -> None:
                styles.header)
     for d in meta.definitions:
         row += 1
-        _write_row(ws, rows, row, widths,
-                   [d.name, d.definition, d.numerator, d.denominator, d.legal_basis, d.source], styles.wrap)
+        _write_row(ws, rows, row, widths, [plain_text(t or "") for t in (d.name, d.definition, d.numerator,
+                                                                      d.denominator, d.legal_basis, d.source)],
+                   styles.wrap)
     found = meta.notes()
     if found:
         row += 2
@@ -477,6 +478,7 @@ def plain_text(markdown: str) -> str:
     text = re.sub(r"^\s*[-*]\s+", "• ", text, flags=re.M)
     text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m[1] or m[2], text)
     text = re.sub(r"(?<![\w*])[*_](?!\s)(.+?)[*_](?!\w)", r"\1", text)
+    text = re.sub(r"`([^`]*)`", r"\1", text)
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 

@@ -31,7 +31,7 @@ from reports.kwartaal.view import (
     quarter_span,
     value_text,
 )
-from reports.workbook import ExportMeta
+from reports.workbook import ExportMeta, plain_text
 
 A4 = {"paperWidth": 8.27, "paperHeight": 11.69}  # inches
 MARGINS = {"marginTop": 0.79, "marginBottom": 1.3, "marginLeft": 0.71, "marginRight": 0.71}  # 20, 33, 18 mm
@@ -163,8 +163,9 @@ def _definitions(account: ExportMeta) -> list[str]:
            "de plaats van het schooljaar en de bevolking op 1 januari van het jaar van het kwartaal. Werkvoorraad en "
            "leerplichtigen per fte zijn peildatumcijfers, gelezen op de laatste dag van het kwartaal.</p>"]
     for d in account.definitions:
-        out.append(f"<p><b>{escape(d.name)}</b>. {escape(d.definition)} Teller: {escape(d.numerator)}. "
-                   f"Noemer: {escape(d.denominator)}. {escape(source_line(d.source))}.</p>")
+        out.append(f"<p><b>{escape(d.name)}</b>. {escape(plain_text(d.definition))} Teller: "
+                   f"{escape(plain_text(d.numerator))}. Noemer: {escape(plain_text(d.denominator))}. "
+                   f"{escape(source_line(d.source))}.</p>")
     hidden = escape(account.suppression_text().removeprefix("Ja: "))
     return [*out, f"<p><b>Kleine aantallen onderdrukt</b>: {hidden}</p>"]
 
