@@ -25,6 +25,7 @@ EXPECTED_PAGES = {"/": FIGURE_ROLES, "/beheer": {"beheerder"}, "/data": {"coordi
                   "/kostenverdeling": FIGURE_ROLES, "/jaarverslag": FIGURE_ROLES,
                   "/capaciteit": FIGURE_ROLES, "/kwartaal": {"coordinator", "portefeuillehouder"},
                   "/toegankelijkheid": set(ROLES), "/over-de-cijfers": set(ROLES)}
+TEXT_PAGES = {"/toegankelijkheid"}  # a statement in words: no figures to find on it
 EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES, "verzuim-url.search": FIGURE_ROLES,
                       "verzuim-download.data": FIGURE_ROLES, "vsv-url.search": FIGURE_ROLES,
                       "vsv-download.data": FIGURE_ROLES, "data-download.data": {"coordinator", "beheerder"},
