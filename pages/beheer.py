@@ -16,11 +16,9 @@ from dash import html
 
 from access import store
 from access.roles import ADMINISTRATION, LABELS
+from config.municipalities import DEFAULT_MUNICIPALITIES
 from pages._components import data_grid, page_header
-from pages._data import warehouse
 from presentation import formats as fmt
-from warehouse import queries
-from warehouse.connection import WarehouseMissing
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 
@@ -80,9 +78,5 @@ def local_time(at: str) -> str:
 
 
 def municipality_names() -> dict[str, str]:
-    """Code -> name from the published warehouse; without one the codes stay as they are."""
-    try:
-        frame = queries.municipalities(warehouse())
-    except WarehouseMissing:
-        return {}
-    return dict(zip(frame["gemeente_code"], frame["naam"], strict=True))
+    """Code -> name of the participating municipalities (config; this page never reads the warehouse)."""
+    return {code: name for code, (name, _) in DEFAULT_MUNICIPALITIES.items()}

@@ -105,7 +105,7 @@ class ExportMeta:
                     out.append((name, period, f"Reeksnotitie: {series[period]}"))
                 text = notes.explanation(kpi_id, period, self.municipality_code)
                 if text:
-                    out.append((name, period, f"Toelichting: {plain_text(text)}"))
+                    out.append((name, period, f"Toelichting: {text}"))  # Markdown: each writer renders it
         return out
 
 
@@ -359,7 +359,7 @@ def _write_about(ws, meta: ExportMeta, styles: _Styles) -> None:
         for name, period, text in found:
             row += 1
             _write_row(ws, rows, row, widths[:2], [name, period], styles.wrap)
-            _write_wide(ws, rows, row, 2, widths, text, styles.wrap)
+            _write_wide(ws, rows, row, 2, widths, plain_text(text), styles.wrap)  # no Markdown signs in a cell
     heights = rows.apply(ws, row)
     print_setup(ws, print_plan(widths, heights, heights[0]), (0, 0), footer_text(meta, meta.title, meta.place))
 
