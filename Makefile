@@ -54,11 +54,11 @@ $(WAREHOUSE)/warehouse.duckdb: $(wildcard config/*.py warehouse/*.py warehouse/k
 
 demo: $(WAREHOUSE)/warehouse.duckdb
 
-# Debian's Chromium also draws the charts of the PDF meeting pack (kaleido); without it the pack still comes,
-# with "Grafiek niet beschikbaar" where a chart would be, so `make run` does not fail on it
+# Debian's Chromium also draws the charts of the PDF meeting pack (kaleido) and prints the pack as a tagged PDF;
+# without it every page works but there is no pack, so `make run` does not fail on it
 chart-browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		$(SUDO) apt-get install -y -qq chromium; } || echo "Chromium niet geinstalleerd: het kwartaalpakket krijgt geen grafieken."
+		$(SUDO) apt-get install -y -qq chromium; } || echo "Chromium niet geinstalleerd: er is geen kwartaalpakket (PDF)."
 
 run: install chart-browser demo
 	$(PY) -m access demo  # one account per role; passwords printed once (or from RBL_DEMO_PASSWORD_<NAAM>)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, State, dcc, html
 from flask import Flask, has_request_context
 
 from access.web import current_viewer, guard_page_layouts, install, logout_form
@@ -42,6 +42,8 @@ def create_app(warehouse_dir: str | Path | None = None) -> dash.Dash:
         serve_locally=True,
         update_title=None,  # no "Updating..." flicker in the tab title on every callback
     )
+    app.index_string = INDEX_STRING
+    _menu_toggle(app)
     _claim_page_callbacks(app)
     guard_page_layouts()
     folder = warehouse_dir or os.environ.get("RBL_WAREHOUSE") or DEFAULT_WAREHOUSE
@@ -67,8 +69,45 @@ def _pin_warehouse_per_request(server: Flask, warehouse: Warehouse) -> None:
         warehouse.unpin()
 
 
+# Dash's own page, with the language of every page (WCAG 3.1.1) and a place for the footer's scripts
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="nl">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+MENU_ID, MENU_TOGGLE_ID, CONTENT_ID = "rbl-menu", "rbl-menu-knop", "inhoud"
+
+
 def _shell() -> html.Div:
-    return html.Div([_navbar(), dcc.Location(id=LOCATION_ID, refresh="callback-nav"), _main()])
+    skip = html.A("Naar de inhoud", href=f"#{CONTENT_ID}", className="rbl-skip-link visually-hidden-focusable")
+    return html.Div([skip, _navbar(), dcc.Location(id=LOCATION_ID, refresh="callback-nav"), _main(), _footer()])
+
+
+def _menu_toggle(app: dash.Dash) -> None:
+    """The phone's menu button opens and closes the menu; choosing a page closes it. In the browser only
+    (a clientside callback): it touches no data, so the server's callback guard never sees it."""
+    app.clientside_callback(
+        """function(clicks, path, open) {
+            const trigger = (window.dash_clientside.callback_context.triggered[0] || {}).prop_id || '';
+            const next = trigger.startsWith('_pages_location') ? false : !open;
+            return [next, String(next)];
+        }""",
+        Output(MENU_ID, "is_open"), Output(MENU_TOGGLE_ID, "aria-expanded"),
+        Input(MENU_TOGGLE_ID, "n_clicks"), Input("_pages_location", "pathname"),
+        State(MENU_ID, "is_open"), prevent_initial_call=True,
+    )
 
 
 def wsgi() -> Flask:
@@ -108,7 +147,7 @@ def _navbar() -> dbc.Navbar:
     role = viewer.role if viewer else None
     links = [
         dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-        for page in dash.page_registry.values() if role in page.get("access", ())
+        for page in dash.page_registry.values() if role in page.get("access", ()) and page.get("in_menu", True)
     ]
     if viewer is not None:
         links.append(dbc.NavItem(logout_form(viewer)))  # a POST with the CSRF token: a link cannot log out
@@ -116,17 +155,32 @@ def _navbar() -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand("RBL Monitor", href="/", className="rbl-brand"),
-                dbc.Nav(links, className="rbl-nav", navbar=True),
+                # below 1200 px (phone, tablet) the menu folds behind one button: ten links do not fit a tablet
+                html.Button([html.Span(className="navbar-toggler-icon"), html.Span("Menu", className="ms-2")],
+                            id=MENU_TOGGLE_ID, n_clicks=0, type="button", className="navbar-toggler",
+                            **{"aria-controls": MENU_ID, "aria-expanded": "false"}),
+                dbc.Collapse(dbc.Nav(links, className="rbl-nav ms-xl-auto", navbar=True), id=MENU_ID,
+                             is_open=False, navbar=True),
             ],
             fluid="xl",  # lines up with the page content below
         ),
-        className="rbl-navbar mb-4",
+        className="rbl-navbar mb-3 mb-xl-4",
         dark=True,
+        expand="xl",
     )
 
 
 def _main() -> html.Main:
-    return html.Main(dbc.Container(dash.page_container, fluid="xl"), className="rbl-main")
+    # the skip link's target: focusable by script only, so the next Tab goes on from the content
+    return html.Main(dbc.Container(dash.page_container, fluid="xl"), className="rbl-main", id=CONTENT_ID,
+                     tabIndex="-1")
+
+
+def _footer() -> html.Footer:
+    return html.Footer(dbc.Container(html.Nav([
+        html.A("Toegankelijkheid", href="/toegankelijkheid", className="me-3"),
+        html.A("Over deze cijfers", href="/over-de-cijfers"),
+    ], **{"aria-label": "Over deze site"}), fluid="xl"), className="rbl-footer small py-3")
 
 
 def serve(host: str, port: int, workers: int, threads: int) -> None:

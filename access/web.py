@@ -312,6 +312,16 @@ def _safe_next(value: str | None) -> str:
     return "/" if parts.scheme or parts.netloc else value
 
 
+def landing(wanted: str, role: str) -> str:
+    """Where a login lands: the page asked for, but for the plain start page "/" the first page of the menu
+    this role may open (the administrator has no overview of figures: "Geen toegang" is no welcome)."""
+    if wanted != "/":
+        return wanted
+    pages = sorted(dash.page_registry.values(), key=lambda p: (p.get("order") is None, p.get("order") or 0))
+    allowed = [p["relative_path"] for p in pages if role in tuple(p.get("access") or ())]
+    return "/" if not allowed or "/" in allowed else allowed[0]
+
+
 def login() -> Response | str:
     if request.method != "POST":  # GET or HEAD
         return _login_page(next_url=_safe_next(request.args.get("next")))
@@ -329,7 +339,7 @@ def login() -> Response | str:
     account = result.account
     start_session(account.username, account.role, account.municipalities, LOCAL)
     store.audit(account.username, account.role, "ingelogd", "/login")
-    return redirect(_safe_next(form.get("next")))
+    return redirect(landing(_safe_next(form.get("next")), account.role))
 
 
 def logout() -> Response | str:

@@ -70,7 +70,8 @@ def municipality_trend(frame: pd.DataFrame, names: Mapping[str, str], selected: 
     by_code = {code: [None if pd.isna(v) else float(v) for v in part.set_index("period")["v"].reindex(periods)]
                for code, part in frame.groupby("municipality_code")}
     others = [c for c in names if c != selected and c in by_code]
-    data = [{"type": "scatter", "x": x, "y": by_code[code], "mode": "lines", "name": OTHERS_NAME,
+    # `meta`: the line's own name, for its table (pages._chart_frame.chart_table); the legend groups them
+    data = [{"type": "scatter", "x": x, "y": by_code[code], "mode": "lines", "name": OTHERS_NAME, "meta": names[code],
              "legendgroup": "others", "showlegend": n == 0, "line": {"color": CONTEXT, "width": 1.2},
              "hovertemplate": f"{escape(names[code])}<br>%{{x}}: {value}<extra></extra>"}
             for n, code in enumerate(others)]

@@ -27,6 +27,7 @@ from dash import dcc, html
 
 from access.roles import Viewer
 from pages import _filters
+from pages._chart_frame import GRAPH_CONFIG
 from presentation import formats as fmt
 from presentation.style import BACKGROUND, CONTEXT, NO_VALUE, REFERENCE, SEQUENTIAL, TEXT, figure_template
 from warehouse import queries
@@ -149,9 +150,16 @@ def _trace(geo: str, codes: list[str], z: list[float], colors: list[str], text: 
 
 
 def map_graph(graph_id: str, figure: go.Figure) -> dcc.Graph:
-    config = {"displaylogo": False, "scrollZoom": False, "topojsonURL": dash.get_asset_url(TOPOJSON_ASSET),
-              "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+    config = {**GRAPH_CONFIG, "topojsonURL": dash.get_asset_url(TOPOJSON_ASSET)}
     return dcc.Graph(id=graph_id, figure=figure, config=config)
+
+
+def map_table(values: pd.DataFrame, kpi: Kpi) -> tuple[list[str], list[list[str]]]:
+    """The map's figures as a table (pages._chart_frame.framed): municipality and value, suppression marks
+    as they are."""
+    rows = [[str(n), NO_FIGURE if v is None else fmt.by_unit(v, kpi.unit, kpi.decimals)]
+            for n, v in zip(values["naam"], values["value"], strict=True)]
+    return ["Gemeente", kpi.label], rows
 
 
 def kpi_chooser(chooser_id: str, kpis: list[Kpi], value: str) -> html.Div:

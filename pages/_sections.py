@@ -7,9 +7,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import html
 
-from pages import _charts, _filters, _map
+from pages import _chart_frame, _charts, _filters, _map
 from pages._components import kpi_card, source_text
 from pages._data import kpis
 from presentation import formats as fmt
@@ -32,7 +32,8 @@ def card_row(wh: Warehouse, kpi_ids: list[str], kind: str, period: str, code: st
     values = {(r.kpi_id, r.period): r.value for r in frame.itertuples(index=False) if not fmt.is_missing(r.value)}
     cards = [kpi_card(registry[k], values.get((k, period)), values.get((k, previous)), fmt.period_label(kind, period),
                       period=period, municipality_code=code) for k in kpi_ids]
-    return dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4") for c in cards])
+    # rbl-cards: on a phone one row that scrolls sideways (assets/rbl.css), so the first chart is on the first screen
+    return dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4") for c in cards], className="rbl-cards")
 
 
 def map_section(wh: Warehouse, map_id: str, chooser_id: str, kpi_id: str, choices: list[str], kind: str,
@@ -41,12 +42,16 @@ def map_section(wh: Warehouse, map_id: str, chooser_id: str, kpi_id: str, choice
     registry = kpis()
     kpi = registry[kpi_id]
     label = fmt.period_label(kind, sel.period)
-    figure = _map.map_figure(_map.map_values(wh, kpi_id, sel.period, names, public), kpi, label, sel.municipality)
+    values = _map.map_values(wh, kpi_id, sel.period, names, public)
+    figure = _map.map_figure(values, kpi, label, sel.municipality)
     return [
         html.H2("Kaart van de gemeenten", className="h4 mt-2"),
+        html.P(f"{kpi.label}, {label}. Klik op een gemeente om haar te kiezen, of kies haar bij Gemeente bovenaan.",
+               className="text-muted small mb-1"),
+        # the map's figures as a table one click away, and its keyboard path is the filter bar's Gemeente
+        _chart_frame.framed(_map.map_graph(map_id, figure), table=_map.map_table(values, kpi), filename="kaart"),
+        # below the map: on a phone the map itself is then on the first screen
         _map.kpi_chooser(chooser_id, [registry[k] for k in choices], kpi_id),
-        html.P(f"{kpi.label}, {label}. Klik op een gemeente om haar te kiezen.", className="text-muted small mb-1"),
-        _map.map_graph(map_id, figure),
         html.P(f"{source_text(kpi)}; kaart: CBS / PDOK, gemeentegrenzen 2022", className="rbl-source small text-muted"),
     ]
 
@@ -60,10 +65,20 @@ def trend_values(wh: Warehouse, kpi_id: str, periods: list[str], names: dict[str
     return frame[frame["municipality_code"].isin(set(names) | ({queries.REGION_CODE} if region else set()))]
 
 
-def trend_graph(graph_id: str, fig: go.Figure, kpi_id: str, periods: list[str]) -> dcc.Graph:
-    """The trend chart with the periods that have a time-series note marked."""
+def trend_graph(graph_id: str, fig: go.Figure, kpi_id: str, periods: list[str], frame: pd.DataFrame | None = None,
+                code: str | None = None, name: str = "") -> html.Section:
+    """The trend chart with the periods that have a time-series note marked, framed (pages._chart_frame): a title
+    that states how the selected area (`code` in `frame`) went, its buttons and its table."""
     _charts.add_series_notes(fig, notes.series_notes(kpi_id), periods)
-    return dcc.Graph(id=graph_id, figure=fig, config={"displaylogo": False})
+    kpi = kpis()[kpi_id]
+    title = None
+    if frame is not None and code is not None:
+        own = frame[frame["municipality_code"] == code].set_index("period")["v"].reindex(periods).dropna()
+        unit = "%" if kpi.unit == "%" else (kpi.unit if kpi.unit.startswith("per ") else "")
+        title = _chart_frame.trend_finding(name or _charts.REGION_NAME, own.to_dict(), kpi.decimals, unit)
+        title = title.replace(" %", "%")
+    return _chart_frame.framed(_chart_frame.graph(graph_id, fig), title, decimals=kpi.decimals,
+                               filename=graph_id.removesuffix("-grafiek"))
 
 
 def map_and_trend(map_children: list, title: str, chart: object, kpi_id: str) -> dbc.Row:

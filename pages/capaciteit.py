@@ -24,7 +24,7 @@ from dash.exceptions import PreventUpdate
 from access import store
 from access.roles import FIGURES, PERSON_LEVEL, Viewer
 from access.web import audit_export, current_viewer, secured_callback
-from pages import _capacity, _download, _filters, _tables
+from pages import _capacity, _chart_frame, _download, _filters, _tables
 from pages._components import empty_state, figures_grid, kpi_card, source_text
 from pages._data import kpis, warehouse
 from pages._page import page_layout, page_top, url_callback
@@ -250,8 +250,8 @@ def _graph(graph_id: str, data: list[dict], layout: dict, public_note: bool, leg
     layout = {"template": plotly_template(), "margin": {"t": 56}, "hoverlabel": {"namelength": -1},
               "legend": above, **layout}
     note = html.P(SUPPRESSED_NOTE, className="small text-muted") if public_note else None
-    return html.Div([dcc.Graph(id=graph_id, figure={"data": data, "layout": layout}, config={"displaylogo": False}),
-                     note])
+    chart = _chart_frame.graph(graph_id, {"data": data, "layout": layout})
+    return html.Div([_chart_frame.framed(chart, filename=graph_id.removeprefix("capaciteit-")), note])
 
 
 def _axis(title: str, **more: object) -> dict:

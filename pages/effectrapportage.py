@@ -16,7 +16,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from access.roles import FIGURES, Viewer
 from access.web import current_viewer, secured_callback
-from pages import _filters
+from pages import _chart_frame, _filters
 from pages._components import empty_state, kpi_card, source_text
 from pages._data import kpis, warehouse
 from pages._page import page_layout, page_top, url_callback
@@ -135,7 +135,7 @@ def _cards(wh: Warehouse, year: str, code: str, public: bool) -> list:
             for k in report.KPI_IDS]
 
 
-def _table(table_id: str, frame: pd.DataFrame, columns: list, key: str, blank: bool = False) -> dbc.Table:
+def _table(table_id: str, frame: pd.DataFrame, columns: list, key: str, blank: bool = False) -> html.Div:
     """A plain table (short, printable): numbers the Dutch way, suppression marks as they are; every row has an
     id `<table_id>-<key>` and every cell the class `col-<field>`, so a figure can be found by its place."""
     head = html.Thead(html.Tr([html.Th(h, className=f"col-{f}" + (" text-end" if d is not None else ""))
@@ -145,7 +145,8 @@ def _table(table_id: str, frame: pd.DataFrame, columns: list, key: str, blank: b
         cells = [html.Td(_text(record.get(f), d, blank), className=f"col-{f}" + (" text-end" if d is not None else ""))
                  for f, _, d in columns]
         body.append(html.Tr(cells, id=f"{table_id}-{record[key]}"))
-    return dbc.Table([head, html.Tbody(body)], id=table_id, striped=True, hover=True, size="sm", responsive=True)
+    return _chart_frame.scroll_region(dbc.Table([head, html.Tbody(body)], id=table_id, striped=True, hover=True,
+                                                size="sm"), "Tabel " + table_id.removeprefix("effectrapportage-"))
 
 
 def _text(value: object, decimals: int | None, blank: bool) -> str:
@@ -167,4 +168,4 @@ def _bar(table: pd.DataFrame, prefix: str, title: str, graph_id: str):
     fig.update_layout(height=100 + 28 * len(rows), showlegend=False)
     fig.update_yaxes(automargin=True)
     return html.Div([html.H3(title, className="h6 mb-0"),
-                     dcc.Graph(id=graph_id, figure=fig, config={"displaylogo": False})])
+                     _chart_frame.framed(_chart_frame.graph(graph_id, fig), decimals=0, filename=graph_id)])

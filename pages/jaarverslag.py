@@ -14,7 +14,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from access.roles import COORDINATOR, FIGURES, Viewer
 from access.web import current_viewer, secured_callback
-from pages import _filters
+from pages import _chart_frame, _filters
 from pages._components import source_text
 from pages._data import kpis, warehouse
 from pages._page import page_layout, page_top, url_callback
@@ -33,7 +33,7 @@ PUBLICATION, INTERNAL = "publicatie", "intern"
 
 
 def skeleton() -> html.Div:
-    return html.Div([*_filters.skeleton(IDS), dcc.RadioItems(id=VERSION_ID), html.Button(id=CSV_ID),
+    return html.Div([*_filters.skeleton(IDS), dbc.RadioItems(id=VERSION_ID), html.Button(id=CSV_ID),
                      html.Button(id=XLSX_ID), dcc.Download(id=DOWNLOAD_ID), html.Button(id=WEB_ID),
                      dcc.Download(id=WEB_DOWNLOAD_ID)])
 
@@ -169,8 +169,8 @@ def _table(table: pd.DataFrame, columns: list[tuple[str, str, int | None]]) -> h
         label = html.Th(row["omschrijving"], scope="row", className="fw-normal ps-4" if row["niveau"] else "")
         body.append(html.Tr([label] + [html.Td(_text(row[f]), id=cell_id(row["row_id"], f), className="text-end")
                                        for f in fields]))
-    return html.Div(html.Table([head, html.Tbody(body)], id=TABLE_ID, className="table table-sm table-hover"),
-                    className="table-responsive")
+    return _chart_frame.scroll_region(html.Table([head, html.Tbody(body)], id=TABLE_ID,
+                                                 className="table table-sm table-hover"), "Jaarverslag")
 
 
 def _header_class(field: str) -> str:
@@ -187,12 +187,15 @@ def _downloads(viewer: Viewer) -> html.Div:
     return html.Div([
         html.H2("Download het hele jaarverslag", className="h5 mt-3"),
         html.P("Excel: een tabblad per gemeente" + (" en voor de regio" if viewer.may_see_region else "")
-               + ", met de toelichting en de definities. CSV: dezelfde cijfers als lange lijst, één regel per "
-               "cijfer (voor eigen analyses).", className="small text-muted"),
-        dcc.RadioItems(id=VERSION_ID, options=options, value=PUBLICATION, className="mb-2",
-                       inputClassName="me-1", labelClassName="me-3"),
+               + ", met de toelichting en de definities. CSV in machineformaat: dezelfde cijfers als lange lijst, één "
+               "regel per cijfer, met Engelse kolomnamen en een punt als decimaalteken, voor eigen analyses en "
+               "koppelingen (voor Excel: kies Download Excel).", className="small text-muted"),
+        # Bootstrap's radio buttons: a named group of real radios (Dash 4's own nests them in role=option)
+        html.Fieldset([html.Legend("Versie", className="visually-hidden"),
+                       dbc.RadioItems(id=VERSION_ID, options=options, value=PUBLICATION, inline=True)],
+                      className="mb-2"),
         html.Div([html.Button("Download Excel", id=XLSX_ID, className="btn btn-outline-primary btn-sm"),
-                  html.Button("Download CSV", id=CSV_ID, className="btn btn-outline-primary btn-sm"),
+                  html.Button("Download CSV (machineformaat)", id=CSV_ID, className="btn btn-outline-primary btn-sm"),
                   dcc.Download(id=DOWNLOAD_ID)], className="rbl-download d-flex gap-2 my-2"),
         *(_web_download() if viewer.role == COORDINATOR else []),
     ])

@@ -18,7 +18,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from access.roles import FIGURES, Viewer
 from access.web import current_viewer, secured_callback
-from pages import _filters
+from pages import _chart_frame, _filters
 from pages._components import empty_state, page_header, source_text
 from pages._data import kpis, warehouse
 from pages._page import page_layout
@@ -257,7 +257,7 @@ def _check(split: report.CostSplit) -> html.P:
                   className="text-danger")
 
 
-def _table(table_id: str, frame: pd.DataFrame, columns: list, key: str) -> dbc.Table:
+def _table(table_id: str, frame: pd.DataFrame, columns: list, key: str) -> html.Div:
     """A plain table (16 rows, printable): numbers the Dutch way; every row has the id `<table_id>-<key>` and
     every cell the class `col-<field>`, so a contribution can be found by municipality and column."""
     head = html.Thead(html.Tr([html.Th(h, className=f"col-{f}" + (" text-end" if d is not None else ""))
@@ -269,8 +269,8 @@ def _table(table_id: str, frame: pd.DataFrame, columns: list, key: str) -> dbc.T
         cells = [html.Td("" if region and f == "gemeente_code" else _text(record.get(f), d),
                          className=f"col-{f}" + (" text-end" if d is not None else "")) for f, _, d in columns]
         body.append(html.Tr(cells, id=f"{table_id}-{record[key]}", className="fw-semibold" if region else None))
-    return dbc.Table([head, html.Tbody(body)], id=table_id, striped=True, hover=True, size="sm", responsive=True,
-                     className="small")
+    return _chart_frame.scroll_region(dbc.Table([head, html.Tbody(body)], id=table_id, striped=True, hover=True,
+                                                size="sm", className="small"), "Kostenverdeling per gemeente")
 
 
 def _text(value: object, decimals: int | None) -> str:

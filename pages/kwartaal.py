@@ -15,7 +15,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from access.roles import COORDINATOR, PORTFOLIO_HOLDER, Viewer
 from access.web import current_viewer, secured_callback
-from pages import _filters
+from pages import _chart_frame, _filters
 from pages._components import card_id, definition_popover, empty_state, source_text
 from pages._data import warehouse
 from pages._page import page_layout, page_top, url_callback
@@ -149,9 +149,8 @@ def _chart(chart: report.Chart) -> html.Div:
     if chart.figure is None:
         return html.Div([html.H3(chart.title, className="h6"), empty_state(chart.message)], className="rbl-chart")
     return html.Div([
-        html.H3(chart.title, className="h6"),
-        dcc.Graph(id=chart.chart_id, figure=chart.figure, config={"displaylogo": False}),
-        html.P(report.caption(chart), className="rbl-source small text-muted"),
+        _chart_frame.framed(_chart_frame.graph(chart.chart_id, chart.figure), chart.title, heading="h3",
+                            filename=chart.chart_id, note=report.caption(chart)),
     ], className="rbl-chart mb-3")
 
 
@@ -171,7 +170,7 @@ def _municipality_table(view: report.QuarterView) -> dbc.Table:
 def _deadlines(today: date) -> html.Div:
     items = report.deadlines(today)
     if not items:
-        return empty_state("Geen deadlines ingesteld (deadlines.* in config/settings.toml).")
+        return empty_state("Geen deadlines ingesteld. De beheerder kan ze instellen.")
     head = html.Thead(html.Tr([html.Th("Rapport"), html.Th("Aan"), html.Th("Over schooljaar"), html.Th("Vóór"),
                                html.Th("Nog")]))
     rows = [html.Tr([html.Td(d.report), html.Td(d.to), html.Td(d.school_year), html.Td(fmt.date_nl(d.due)),

@@ -15,7 +15,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from access.roles import FIGURES, Viewer
 from access.web import current_viewer, secured_callback
-from pages import _charts, _download, _filters, _funnel, _map, _sections, _tables, _tile
+from pages import _chart_frame, _charts, _download, _filters, _funnel, _map, _sections, _tables, _tile
 from pages._components import empty_state, figures_grid, source_text
 from pages._data import kpis, warehouse
 from pages._page import map_url_callback, page_layout, page_top, table_download
@@ -175,6 +175,10 @@ def _school_grid(table: pd.DataFrame, columns: list[_download.Column]):
     grid = figures_grid(GRID_ID, table, columns)
     # unwrapped, the narrow columns cut "Meldingen V3", "Meldingen V4", ... all to "Meldin…"
     grid.defaultColDef = {**grid.defaultColDef, "wrapHeaderText": True, "autoHeaderHeight": True}
+    # Enter on a row opens the school's detail, as a click does (assets/dashAgGridFunctions.js)
+    grid.eventListeners = {"cellKeyDown": ["rblEnterClicks(params, setGridProps)"]}
+    # Tab leaves the table from a row (arrows move within it), as the ARIA grid pattern has it: not 20 x 15 tab stops
+    grid.dashGridOptions = {**grid.dashGridOptions, "tabToNextCell": {"function": "false"}}
     grid.columnDefs = [{**c, "minWidth": 260 if c["field"] == "naam" else _tables.header_min_width(c["headerName"])}
                        for c in grid.columnDefs]  # the school's name is what a reader looks for: room for it
     return grid
@@ -195,7 +199,10 @@ def _school_chart(table: pd.DataFrame):
     fig.update_traces(hovertemplate="%{y}<br>%{x:,.1f} per 100 leerlingen<extra></extra>")
     # long school names: the template's narrow margin would clip them
     fig.update_layout(height=120 + 22 * len(top), showlegend=False, yaxis_automargin=True)
-    return dcc.Graph(id=CHART_ID, figure=fig, config={"displaylogo": False})
+    first = top.iloc[-1]
+    title = f"Hoogste verzuim: {first['naam']} met {fmt.number(first['v'], 1)} per 100 leerlingen"
+    return _chart_frame.framed(_chart_frame.graph(CHART_ID, fig), title, filename="verzuim-per-school",
+                               note="Met het toetsenbord: kies een school in de tabel hieronder en druk op Enter.")
 
 
 def _trend_chart(wh: Warehouse, years: list[str], code: str, names: dict[str, str], public: bool, region: bool):
@@ -208,7 +215,7 @@ def _trend_chart(wh: Warehouse, years: list[str], code: str, names: dict[str, st
     fig = _charts.municipality_trend(frame, names, code, years, x_label="Schooljaar",
                                      y_label="Per 1.000 leerplichtigen", decimals=kpi.decimals,
                                      region_code=queries.REGION_CODE)
-    return _sections.trend_graph("verzuim-trend-grafiek", fig, TREND_KPI, years)
+    return _sections.trend_graph("verzuim-trend-grafiek", fig, TREND_KPI, years, frame, code, names.get(code, ""))
 
 
 def _school_modal(row: pd.Series, detail: _tables.SchoolDetail, year: str) -> dbc.Modal:
@@ -257,7 +264,8 @@ def _school_trend(trend: pd.DataFrame):
     fig.update_traces(hovertemplate="%{x}: %{y:,.1f} per 100 leerlingen<extra></extra>", name="School")
     fig.update_layout(height=320, showlegend=False, xaxis_automargin=True)  # slanted labels clear the title
     _charts.add_series_notes(fig, notes.series_notes(SCHOOL_KPI), periods)
-    return html.Div([dcc.Graph(id="verzuim-school-trend", figure=fig, config={"displaylogo": False}), note])
+    return html.Div([_chart_frame.framed(_chart_frame.graph("verzuim-school-trend", fig), filename="verzuim-school"),
+                     note])
 
 
 def _small_table(table_id: str, headers: tuple[str, str], rows: list[tuple[str, str]], total: tuple[str, str] | None,

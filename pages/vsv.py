@@ -13,7 +13,7 @@ import plotly.express as px
 from dash import dcc, html
 
 from access.roles import FIGURES, Viewer
-from pages import _charts, _download, _filters, _map, _sections, _tables
+from pages import _chart_frame, _charts, _download, _filters, _map, _sections, _tables
 from pages._components import empty_state, figures_grid, source_text
 from pages._data import kpis
 from pages._page import map_url_callback, page_layout, page_top, table_download
@@ -110,7 +110,7 @@ def _trend_chart(wh: Warehouse, years: list[str], code: str, names: dict[str, st
     if "voorlopig" in status.values():  # the legend says what an open marker means
         fig.add_scatter(x=[None], y=[None], mode="markers", name="voorlopig (open rondje)",
                         marker={"symbol": "circle-open", "color": REFERENCE, "size": 8})
-    return _sections.trend_graph("vsv-trend-grafiek", fig, HEADLINE, years)
+    return _sections.trend_graph("vsv-trend-grafiek", fig, HEADLINE, years, frame, code, names.get(code, ""))
 
 
 def _level_chart(table: pd.DataFrame):
@@ -122,7 +122,8 @@ def _level_chart(table: pd.DataFrame):
     fig = px.bar(levels, x="groep", y="v", labels={"groep": "", "v": "VSV-percentage"}, template=figure_template())
     fig.add_scatter(x=levels["groep"], y=levels["n"], mode="markers", name="Landelijke norm",
                     marker={"symbol": "line-ew-open", "size": 36, "color": REFERENCE, "line": {"width": 3}})
-    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(legend={"orientation": "h", "y": -0.2}, xaxis_automargin=True, yaxis_automargin=True)
+    fig.data[0].name = "VSV-percentage"
     # the section's heading names every group; the chart has the MBO levels only (the table has them all)
     return html.Div([html.H3("VSV-percentage per MBO-niveau, met de landelijke norm", className="h6"),
-                     dcc.Graph(id="vsv-niveau-grafiek", figure=fig, config={"displaylogo": False})])
+                     _chart_frame.framed(_chart_frame.graph("vsv-niveau-grafiek", fig), filename="vsv-per-mbo-niveau")])

@@ -51,8 +51,10 @@ def plotly_template() -> dict:
             "font": {"family": FONT_FAMILY, "color": TEXT, "size": 14},
             "paper_bgcolor": BACKGROUND,
             "plot_bgcolor": BACKGROUND,
-            "xaxis": {"gridcolor": GRID, "linecolor": GRID, "zeroline": False},
-            "yaxis": {"gridcolor": GRID, "linecolor": GRID, "zeroline": False, "rangemode": "tozero"},
+            # automargin: long labels (school names, slanted periods) grow the margin instead of being cut off
+            "xaxis": {"gridcolor": GRID, "linecolor": GRID, "zeroline": False, "automargin": True},
+            "yaxis": {"gridcolor": GRID, "linecolor": GRID, "zeroline": False, "rangemode": "tozero",
+                      "automargin": True},
             "margin": {"l": 48, "r": 16, "t": 32, "b": 40},
             "hoverlabel": {"font": {"family": FONT_FAMILY}},
         }

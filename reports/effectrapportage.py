@@ -169,9 +169,9 @@ def _municipality_row(name: str, code: str, figures: Figures) -> dict:
 
 
 def deadline_text(due: date) -> str:
-    setting = load_settings().get("deadlines", "effectrapportage")
-    return (f"In te leveren bij DUO vóór {fmt.date_nl(due)} (instelling deadlines.effectrapportage = "
-            f"\"{setting}\"; de gemeenschappelijke regeling noemt 1 december, DUO vroeg de laatste jaren om 1 april).")
+    # words for the reader of the file: no setting's name or value (issue 11); the setting is in docs/settings.md
+    return (f"In te leveren bij DUO vóór {fmt.date_nl(due)} (de gemeenschappelijke regeling noemt 1 december, DUO "
+            "vroeg de laatste jaren om 1 april; de datum is een instelling van de beheerder).")
 
 
 def meta(report: EffectReport, data_date: date | None) -> ExportMeta:

@@ -11,6 +11,7 @@ suppression marks ("<5", "–", "×") stay text.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -104,7 +105,7 @@ class ExportMeta:
                     out.append((name, period, f"Reeksnotitie: {series[period]}"))
                 text = notes.explanation(kpi_id, period, self.municipality_code)
                 if text:
-                    out.append((name, period, f"Toelichting: {text}"))
+                    out.append((name, period, f"Toelichting: {text}"))  # Markdown: each writer renders it
         return out
 
 
@@ -344,8 +345,9 @@ def _write_about(ws, meta: ExportMeta, styles: _Styles) -> None:
                styles.header)
     for d in meta.definitions:
         row += 1
-        _write_row(ws, rows, row, widths,
-                   [d.name, d.definition, d.numerator, d.denominator, d.legal_basis, d.source], styles.wrap)
+        _write_row(ws, rows, row, widths, [plain_text(t or "") for t in (d.name, d.definition, d.numerator,
+                                                                      d.denominator, d.legal_basis, d.source)],
+                   styles.wrap)
     found = meta.notes()
     if found:
         row += 2
@@ -357,7 +359,7 @@ def _write_about(ws, meta: ExportMeta, styles: _Styles) -> None:
         for name, period, text in found:
             row += 1
             _write_row(ws, rows, row, widths[:2], [name, period], styles.wrap)
-            _write_wide(ws, rows, row, 2, widths, text, styles.wrap)
+            _write_wide(ws, rows, row, 2, widths, plain_text(text), styles.wrap)  # no Markdown signs in a cell
     heights = rows.apply(ws, row)
     print_setup(ws, print_plan(widths, heights, heights[0]), (0, 0), footer_text(meta, meta.title, meta.place))
 
@@ -467,6 +469,17 @@ def _write_table(ws, sheet: Sheet, styles: _Styles, meta: ExportMeta | None = No
     ws.freeze_panes(top + 1, 0)
     place = sheet.place or (meta.place if meta else "")
     print_setup(ws, plan, (top, top), footer_text(meta, sheet.title or sheet.name, place))
+
+
+def plain_text(markdown: str) -> str:
+    """The coordinator's Markdown as plain text for a cell: no `**`, `*`, `#` or link syntax in a file."""
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"^\s*#+\s*", "", text, flags=re.M)
+    text = re.sub(r"^\s*[-*]\s+", "• ", text, flags=re.M)
+    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m[1] or m[2], text)
+    text = re.sub(r"(?<![\w*])[*_](?!\s)(.+?)[*_](?!\w)", r"\1", text)
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def rounded(value: float, decimals: int) -> float:

@@ -24,7 +24,8 @@ EXPECTED_PAGES = {"/": FIGURE_ROLES, "/beheer": {"beheerder"}, "/data": {"coordi
                   "/verzuim": FIGURE_ROLES, "/vsv": FIGURE_ROLES, "/effectrapportage": FIGURE_ROLES,
                   "/kostenverdeling": FIGURE_ROLES, "/jaarverslag": FIGURE_ROLES,
                   "/capaciteit": FIGURE_ROLES, "/kwartaal": {"coordinator", "portefeuillehouder"},
-                  "/gemeente": FIGURE_ROLES}
+                  "/gemeente": FIGURE_ROLES, "/toegankelijkheid": set(ROLES), "/over-de-cijfers": set(ROLES)}
+TEXT_PAGES = {"/toegankelijkheid"}  # a statement in words: no figures to find on it
 EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES, "verzuim-url.search": FIGURE_ROLES,
                       "verzuim-download.data": FIGURE_ROLES, "vsv-url.search": FIGURE_ROLES,
                       "vsv-download.data": FIGURE_ROLES, "data-download.data": {"coordinator", "beheerder"},

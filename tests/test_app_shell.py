@@ -133,8 +133,9 @@ def test_navbar_is_built_from_the_page_registry(tmp_path):
 
     links = nav_links(login_client(app, "coordinator"))
 
+    # pages marked in_menu=False (the accessibility statement, "Over deze cijfers") are in the footer instead
     assert links == [(page["name"], page["relative_path"]) for page in dash.page_registry.values()
-                     if "coordinator" in page.get("access", ())]
+                     if "coordinator" in page.get("access", ()) and page.get("in_menu", True)]
     assert ("Overzicht", "/") in links
     # no figures for the administrator: the data quality and the administration
     assert nav_links(login_client(app, "beheerder")) == [("Data", "/data"), ("Beheer", "/beheer")]

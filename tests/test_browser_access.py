@@ -28,7 +28,8 @@ def open_as(dash_duo, warehouse: Path, username: str, path: str = "/") -> None:
 
 
 def nav(dash_duo) -> list[str]:
-    return [a.text for a in dash_duo.find_elements(".rbl-nav .nav-link")]
+    # textContent: below 1200 px the menu is folded (issue 11), and a hidden link has no .text
+    return [a.get_attribute("textContent").strip() for a in dash_duo.find_elements(".rbl-nav .nav-link")]
 
 
 def test_coordinator_sees_every_figure_unsuppressed(dash_duo, small_warehouse) -> None:

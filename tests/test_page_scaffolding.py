@@ -19,7 +19,8 @@ from warehouse.connection import Warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE_MODULES = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if not p.stem.startswith("_"))
-NO_WAREHOUSE_PAGES = {"beheer"}  # reads the accounts store, never the warehouse
+NO_WAREHOUSE_PAGES = {"beheer",  # reads the accounts store, never the warehouse
+                      "toegankelijkheid", "over_de_cijfers"}  # words, the KPI registry and settings (issue 11)
 
 
 def render(client, path: str, search: str) -> dict:

@@ -112,8 +112,8 @@ def test_workbook_cell_by_cell(small_wh: Path) -> None:
                                                                        "Per gemeente"]
     rows = sheet_values(content, "Effectrapportage")
     assert rows[0][0] == ("Effectrapportage Doorstroompunt Regio West-Brabant, schooljaar 2024-2025. In te leveren "
-                          "bij DUO vóór 01-12-2025 (instelling deadlines.effectrapportage = \"12-01\"; de "
-                          "gemeenschappelijke regeling noemt 1 december, DUO vroeg de laatste jaren om 1 april).")
+                          "bij DUO vóór 01-12-2025 (de gemeenschappelijke regeling noemt 1 december, DUO vroeg de "
+                          "laatste jaren om 1 april; de datum is een instelling van de beheerder).")  # issue 11
     assert rows[1:] == REGION_REPORT
     assert sheet_values(content, "Per gemeente")[1:] == PER_MUNICIPALITY
     account = about(content)

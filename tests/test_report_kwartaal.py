@@ -276,12 +276,13 @@ def test_deadlines_from_the_settings() -> None:
 
 # --- the PDF, read back -----------------------------------------------------------------------------------
 def values_after(text: str, label: str, n: int = 5) -> list[str]:
-    """The n cells after a row label in the extracted text (one cell a line; a long label wraps)."""
+    """The n cells after a row label in the extracted text (a row's cells on one line, split at spaces, the
+    difference's "%-punt" kept with its number; a long label wraps)."""
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(label))
-    cells = [x.strip() for x in lines[start + 1:] if x.strip()]
-    numeric = [c for c in cells if re.fullmatch(r"[-+]?[\d.,]+( %-punt)?|[–×]|<\d+|op \d\d-\d\d-\d{4}", c)]
-    return [c for c in numeric if not c.startswith("op ")][:n]
+    rest = " ".join([lines[start][len(label):], *lines[start + 1:]])
+    cells = re.findall(r"(?<!\S)([-+]?[\d.,]+(?: %-punt)?|[–×]|<\d+|op \d\d-\d\d-\d{4})(?!\S)", rest)
+    return [c for c in cells if not c.startswith("op ")][:n]
 
 
 def test_every_page_carries_data_date_sources_suppression_and_its_number(pack_text: list[str]) -> None:
@@ -315,7 +316,7 @@ def test_the_key_figures_of_the_pack_by_hand(pack_text: list[str]) -> None:
         row = next(i for i, x in enumerate(lines) if x.startswith(label))
         below = next(i for i in range(row, len(lines)) if lines[i].startswith("Toelichting"))
         assert lines[below] == f"Toelichting: {note}"
-        assert lines[below - 1] == last  # the row's last cell, then its explanation
+        assert lines[below - 1].split()[-1] == last  # the row's last cell, then its explanation
 
 
 def test_the_municipality_table_and_deadlines_of_the_pack(pack_text: list[str]) -> None:
@@ -330,19 +331,57 @@ def test_the_municipality_table_and_deadlines_of_the_pack(pack_text: list[str]) 
     front = pack_text[0]
     assert "Gerekend vanaf 15-11-2025" in front
     lines = front.splitlines()
-    row = lines.index("Effectrapportage Doorstroompunt")
-    assert lines[row + 1:row + 5] == ["OCW via DUO", "2024-2025", "01-12-2025", "16 dagen"]
+    assert "Effectrapportage Doorstroompunt OCW via DUO 2024-2025 01-12-2025 16 dagen" in lines
     flowing = " ".join(text.split())  # lines wrap anywhere
     assert "Definities en bronnen" in flowing and "kalenderkwartaal op de plaats van het schooljaar" in flowing
 
 
-def test_without_a_browser_the_pack_says_why_its_charts_are_missing(quarter_wh: KpiWarehouse, monkeypatch) -> None:
+def test_without_a_browser_the_pack_says_what_is_missing(quarter_wh: KpiWarehouse, monkeypatch) -> None:
+    # Changed with issue 11: the tagged PDF is printed by Chromium, so without it there is no pack (it used to come
+    # without charts); the message says what to install.
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     view = report.build(Warehouse(quarter_wh.path), Q, REGIO, public=True)
-    pages = [p.extract_text() for p in PdfReader(io.BytesIO(report.pdf_bytes(view))).pages]
-    assert values_after(pages[0], "Verzuimmeldingen") == ["8", "7", "+1", "5", "+3"]
-    charts = " ".join(pages[1].split())
-    assert charts.count("Grafiek niet beschikbaar: geen Chromium gevonden om de grafieken te tekenen") == 3
+    with pytest.raises(report.PackUnavailable, match="geen Chromium gevonden om de grafieken te tekenen"):
+        report.pdf_bytes(view)
+
+
+def test_the_pack_is_a_tagged_pdf(quarter_wh: KpiWarehouse) -> None:
+    """PDF/UA's essentials read back with pypdf: marked content with a structure tree, the language nl, the title
+    shown in the title bar, headings and tables as structure, and an alternative text on every figure."""
+    view = report.build(Warehouse(quarter_wh.path), Q, REGIO, public=True)
+    reader = PdfReader(io.BytesIO(report.pdf_bytes(view, today=date(2025, 11, 15))))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nl"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata["/Title"] == "Kwartaalrapportage 3e kwartaal 2025, Regio West-Brabant"
+    kinds: list[str] = []
+    figures: list[dict] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, dict) and "/S" in node:
+            kinds.append(str(node["/S"]))
+            if node["/S"] == "/Figure":
+                figures.append(node)
+        kids = node.get("/K") if isinstance(node, dict) else None
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict):
+                walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/P"} <= set(kinds)
+    assert kinds.index("/H1") < kinds.index("/H2")  # reading order: the title first
+    assert len(figures) == 3  # the three charts, each with its finding in words
+    alts = [str(f.get("/Alt", "")) for f in figures]
+    assert all(alts), alts
+    assert alts[0].startswith("Lijngrafiek: Relatief verzuim per 1.000 leerplichtigen per kwartaal")
+    # the region: nothing in 2024-K1 (no reports), 3,5 in Q (test_the_key_figures_of_the_pack_by_hand)
+    assert "Regio West-Brabant: van 0,0 in 2024-K1 naar 3,5 in 2025-K3." in alts[0]
+    assert alts[2].startswith("Staafdiagram: Relatief verzuim per 1.000 leerplichtigen per gemeente")
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "settings.toml" not in text and "deadlines." not in text and "**" not in text
 
 
 # --- command line -----------------------------------------------------------------------------------------
