@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dash.testing.wait import until
+from selenium.common.exceptions import ElementClickInterceptedException
 
 from tests.conftest import start_and_login
 from warehouse.connection import DB_FILENAME
@@ -177,9 +178,18 @@ def test_definition_is_one_click_away(dash_duo, tiny_warehouse):
     start(dash_duo, tiny_warehouse)
 
     button = dash_duo.wait_for_element("#kpi-vsv_percentage-definitie")
-    # the tile with its reference points (issue #9) is taller: bring the button into view before a real click
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    button.click()
+    settle(dash_duo)
+    # the tile with its reference points (issue #9) is taller and its sparklines draw after the page: bring the
+    # button into view and click for real until nothing drawing lies over it (a condition, not a fixed sleep)
+    def clicked() -> bool:
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+        try:
+            button.click()
+        except ElementClickInterceptedException:
+            return False
+        return True
+
+    until(clicked, timeout=20)
     dash_duo.wait_for_element(".popover")
     dash_duo.wait_for_text_to_equal(".popover-header", "VSV-percentage")
     kpi = KPIS["vsv_percentage"]
