@@ -275,12 +275,7 @@ def _login_page(message: str = "", next_url: str = "/", username: str = "") -> s
                 f'href="/login/oidc?next={quote(next_url, safe="/")}">{escape(oidc.button_label())}</a>'
                 '<p class="text-muted small text-center">of met een account van RBL Monitor</p>'
                 if oidc.enabled() else "")
-    return f"""<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Inloggen - RBL Monitor</title>
-<link rel="icon" href="/_favicon.ico"><link rel="stylesheet" href="/assets/bootstrap.min.css">
-<link rel="stylesheet" href="/assets/rbl.css"></head>
-<body class="rbl-login"><main class="container" style="max-width: 26rem; margin-top: 8vh;">
+    return _small_page_head("Inloggen") + f"""\
 <h1 class="h3 mb-1">RBL Monitor</h1><p class="text-muted">Regionaal Bureau Leren West-Brabant</p>
 {alert}
 {provider}
@@ -361,12 +356,7 @@ def logout() -> Response | str:
 
 
 def _logout_page(viewer: Viewer) -> str:
-    return f"""<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Uitloggen - RBL Monitor</title>
-<link rel="icon" href="/_favicon.ico"><link rel="stylesheet" href="/assets/bootstrap.min.css">
-<link rel="stylesheet" href="/assets/rbl.css"></head>
-<body class="rbl-login"><main class="container" style="max-width: 26rem; margin-top: 8vh;">
+    return _small_page_head("Uitloggen") + f"""\
 <h1 class="h3 mb-3">Uitloggen</h1><p>U bent ingelogd als {escape(viewer_label(viewer))}.</p>
 <form method="post" action="/logout"><input type="hidden" name="csrf" value="{escape(session.get("csrf", ""))}">
 <button class="btn btn-primary" id="uitloggen-bevestigen" type="submit">Uitloggen</button>
@@ -456,3 +446,13 @@ def audit_export(target: str) -> None:
     if viewer is not None:
         store.audit(viewer.username, viewer.role, "downloadde", target)
 
+
+def _small_page_head(title: str) -> str:
+    """The head of the server's own small pages (login, logout): Dutch, local styles only, no Dash."""
+    return f"""<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)} - RBL Monitor</title>
+<link rel="icon" href="/_favicon.ico"><link rel="stylesheet" href="/assets/bootstrap.min.css">
+<link rel="stylesheet" href="/assets/rbl.css"></head>
+<body class="rbl-login"><main class="container" style="max-width: 26rem; margin-top: 8vh;">
+"""
