@@ -98,7 +98,7 @@ def reference_lines(data: TileData, names: dict[str, str]) -> list:
     if data.national:
         nat = data.national
         out.append(html.P(["Landelijk: ", html.Strong(_text(kpi, nat["value"])),
-                           f" ({nat['period']}; bron: {nat['source']}, {nat['published']})"],
+                           f" ({nat['period']}; bron: {fmt.citation(nat['source'])}, {nat['published']})"],
                           className="kpi-national small"))
     if data.signal is not None:
         out.append(html.P(_signal_text(data.signal), className=f"kpi-signal kpi-signal-{data.signal or 'geen'}"))

@@ -7,6 +7,7 @@ A missing value (None, NaN, NaT) is shown as an en dash, never as "nan" or "None
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -103,3 +104,9 @@ def period_label(kind: str, period: str | None) -> str:
 def previous_period_word(kind: str) -> str:
     """How the period before the shown one is called beside a figure."""
     return "vorige peildatum" if kind == "peildatum" else "vorig jaar"
+
+
+def citation(source: str) -> str:
+    """A cited source as a reader sees it: without its web address, which a screen cannot follow and a printed page
+    cannot use (the full citations are in warehouse/reference/landelijke_referenties.csv)."""
+    return re.sub(r"[:,]?\s*https?://\S+", "", source).strip()

@@ -234,7 +234,7 @@ def _national_cell(data: SiteData, key: str, decimals: int) -> str:
     text = value_text(found["value"], decimals)
     if found["period"] != data.year:  # an older reference is still one, with its own year beside it
         text += f" ({found['period']})"
-    source = f"Bron: {_citation(found['source'])} (gepubliceerd {found['published']})"
+    source = f"Bron: {fmt.citation(found['source'])} (gepubliceerd {found['published']})"
     return (f"<td data-kerncijfer=\"{e(key)}\" data-kolom=\"landelijk\" title=\"{e(source)}\">"
             f"{e(text)}</td>")
 
@@ -281,19 +281,13 @@ def _headline(data: SiteData, area: Area) -> str:
             f"<tbody>{''.join(body)}</tbody></table></div>{_national_sources(data)}</section>")
 
 
-def _citation(source: str) -> str:
-    """A source without its web address: the site links nowhere outside its folder (the full citations, with
-    addresses, are in warehouse/reference/landelijke_referenties.csv)."""
-    return re.sub(r"[:,]?\s*https?://\S+", "", source).strip()
-
-
 def _national_sources(data: SiteData) -> str:
     """Where the national values come from, under the table (not only in a tooltip)."""
     if not data.national:
         return ""
     from warehouse.kpis import KPIS
 
-    items = "".join(f"<li>{e(KPIS[k].label)}, {e(v['period'])}: {e(_citation(v['source']))} "
+    items = "".join(f"<li>{e(KPIS[k].label)}, {e(v['period'])}: {e(fmt.citation(v['source']))} "
                     f"(gepubliceerd {v['published']})</li>" for k, v in data.national.items())
     return f"<p class=\"note\">Landelijke cijfers:</p><ul class=\"note\">{items}</ul>"
 

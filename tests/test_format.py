@@ -152,3 +152,11 @@ def test_previous_period_word(kind, expect):
 def test_is_missing():
     assert all(fmt.is_missing(x) for x in MISSING_VALUES)
     assert not any(fmt.is_missing(x) for x in [0, 0.0, "", "2025", math.pi])
+
+
+def test_a_citation_is_shown_without_its_web_address() -> None:
+    source = ("Ingrado/DUO via waarstaatjegemeente.nl (jaar 2016), overgenomen uit Begroting 2024 Neder-Betuwe, "
+              "beleidsindicatoren: https://nederbetuwe.begroting-2024.nl/p7478/beleidsindicatoren")
+    assert fmt.citation(source) == ("Ingrado/DUO via waarstaatjegemeente.nl (jaar 2016), overgenomen uit "
+                                    "Begroting 2024 Neder-Betuwe, beleidsindicatoren")
+    assert fmt.citation("NJi (bron: DUO)") == "NJi (bron: DUO)"
