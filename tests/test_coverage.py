@@ -175,3 +175,13 @@ def test_latest_complete_when_everything_is_partial(cover: dict[str, date]) -> N
     kpi = KPIS["relatief_verzuim_per_1000"]
     assert latest_complete([kpi], "kwartaal", ["2025-K3", "2025-K4"], cover) == "2025-K4"  # the latest
     assert latest_complete([kpi], "kwartaal", [], cover) is None
+
+
+def test_the_cli_leaves_the_calling_process_s_sigpipe_alone(tmp_path) -> None:
+    """main() runs inside other processes too (the tests, a server): a default SIGPIPE there killed the whole test
+    run on the next write to a closed socket ("make: *** Broken pipe"). Only `python -m warehouse` sets it."""
+    import signal
+
+    before = signal.getsignal(signal.SIGPIPE)
+    cli.main(["kpis", "--warehouse", str(tmp_path / "geen"), "--period", "2025-K3"])
+    assert signal.getsignal(signal.SIGPIPE) == before

@@ -15,7 +15,6 @@ import argparse
 import csv
 import math
 import re
-import signal
 import sys
 from pathlib import Path
 
@@ -118,7 +117,6 @@ def write_csv(rows: list[tuple], out, through: dict[tuple[str, str], str] | None
 
 
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
     parser = argparse.ArgumentParser(prog="python -m warehouse", description="Cijfers uit het warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
     kpis = sub.add_parser("kpis", help="KPI-waarden als CSV op stdout")
