@@ -21,6 +21,7 @@ from etl.load import EXIT_BUSY, EXIT_WRITE
 from etl.publish import FAULT_ENV, FAULT_POINTS
 from tests.conftest import TEST_PASSWORDS
 from tests.etl_helpers import LOAD_DATE, load, write_files
+from tests.test_access import router_body
 from tests.test_etl_load import APRIL, FILES
 from warehouse.connection import DB_FILENAME, Warehouse
 
@@ -162,11 +163,7 @@ def _login(base: str) -> requests.Session:
     return session
 
 
-ROUTER = {"output": ".._pages_content.children..._pages_store.data..",
-          "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-          "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/data"},
-                     {"id": "_pages_location", "property": "search", "value": ""}],
-          "changedPropIds": ["_pages_location.pathname"], "state": []}
+ROUTER = router_body("/data")
 
 
 def test_requests_on_a_threaded_server_get_no_error_while_loads_publish(

@@ -25,6 +25,7 @@ from reports import cli
 from reports import jaarverslag as report
 from reports import webjaarverslag as web
 from tests.conftest import ROOT, login_client, pytest_setup_options, start_and_login
+from tests.test_access import router_body
 from warehouse import queries
 from warehouse.connection import Warehouse
 
@@ -268,12 +269,7 @@ def test_the_zip_is_the_coordinators_alone(demo_warehouse: Path) -> None:
 
 def render(client, search: str) -> str:
     """The page /jaarverslag as the router callback draws it for this client's account."""
-    body = {"output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/jaarverslag"},
-                       {"id": "_pages_location", "property": "search", "value": search}],
-            "changedPropIds": ["_pages_location.pathname"], "state": []}
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=router_body("/jaarverslag", search))
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
