@@ -27,12 +27,13 @@ from warehouse.kpis import KPIS
 
 ROLES = (COORDINATOR, PORTFOLIO_HOLDER)  # the joint body's meeting: staff have their own pages
 IDS = _filters.FilterIds("kwartaal", report.KIND)
-PDF_ID, DOWNLOAD_ID = "kwartaal-download-pdf", "kwartaal-download"
+PDF_ID, DOWNLOAD_ID, PACK_STATUS_ID = "kwartaal-download-pdf", "kwartaal-download", "kwartaal-pack-status"
 TABLE_ID, DEADLINES_ID = "kwartaal-gemeenten", "kwartaal-deadlines"
 
 
 def skeleton() -> html.Div:
-    return html.Div([*_filters.skeleton(IDS), html.Button(id=PDF_ID), dcc.Download(id=DOWNLOAD_ID)])
+    return html.Div([*_filters.skeleton(IDS), html.Button(id=PDF_ID), dcc.Download(id=DOWNLOAD_ID),
+                     html.Span(id=PACK_STATUS_ID)])
 
 
 dash.register_page(__name__, path="/kwartaal", name="Kwartaal", title="Kwartaal - RBL Monitor", order=40,
@@ -44,6 +45,7 @@ choose = url_callback(IDS, lambda wh: queries.periods(wh, report.KIND), ROLES)
 
 @secured_callback(
     Output(DOWNLOAD_ID, "data"),
+    Output(PACK_STATUS_ID, "children"),
     Input(PDF_ID, "n_clicks"),
     State(IDS.url, "search"),
     prevent_initial_call=True,
@@ -55,9 +57,14 @@ def download(_clicks: int | None, search: str | None) -> object:
     wh, viewer = warehouse(), current_viewer()
     sel = _filters.url_selection(wh, viewer, report.KIND, search)
     if sel.period is None or sel.municipality is None:
-        return no_update
+        return no_update, no_update
     view = report.build(wh, sel.period, sel.municipality, public=True)
-    return dcc.send_bytes(report.pdf_bytes(view), report.filename(sel.period, sel.municipality))
+    try:
+        pdf = report.pdf_bytes(view)
+    except report.PackUnavailable as exc:  # no Chromium on this server: say so beside the button
+        return no_update, (f"Het vergaderstuk kan nu niet worden gemaakt: {exc}. Meld dit aan de beheerder; de "
+                           "cijfers op deze pagina kunt u wel afdrukken (Ctrl+P).")
+    return dcc.send_bytes(pdf, report.filename(sel.period, sel.municipality)), ""
 
 
 @page_layout("Kwartaalrapportage", period_kind=IDS.period_kind)
@@ -110,6 +117,7 @@ def _pack_button() -> html.Div:
     return html.Div([
         html.Button("Download vergaderstuk (PDF)", id=PDF_ID, className="btn btn-primary btn-sm"),
         dcc.Loading(dcc.Download(id=DOWNLOAD_ID), type="circle"),
+        html.Span(id=PACK_STATUS_ID, role="status", className="small text-danger"),
         html.Span("Afdrukken (Ctrl+P) geeft een A4-handout van deze pagina.", className="small text-muted"),
     ], className="rbl-download d-flex align-items-center gap-3 my-3")
 

@@ -40,7 +40,8 @@ EXPECTED_CALLBACKS = {"rbl-url.search": FIGURE_ROLES, "verzuim-url.search": FIGU
                       "capaciteit-medewerkers-download.data": {"coordinator"},
                       "verzuim-school-detail.children": FIGURE_ROLES,
                       "kwartaal-url.search": {"coordinator", "portefeuillehouder"},
-                      "kwartaal-download.data": {"coordinator", "portefeuillehouder"},
+                      "..kwartaal-download.data...kwartaal-pack-status.children..": {"coordinator",
+                                                                                     "portefeuillehouder"},
                       "gemeenteprofiel-url.search": FIGURE_ROLES}
 
 
@@ -61,10 +62,16 @@ def router_body(path: str, search: str = "") -> dict:
             "changedPropIds": ["_pages_location.pathname"], "state": []}
 
 
+def outputs_of(output: str) -> dict | list[dict]:
+    """The `outputs` of a callback request for Dash's output key ("id.prop", or "..a.x...b.y.." for several)."""
+    if not output.startswith(".."):
+        component, prop = output.split(".")
+        return {"id": component, "property": prop}
+    return [outputs_of(o) for o in output[2:-2].split("...")]
+
+
 def callback_body(output: str) -> dict:
-    component, prop = output.split(".")
-    return {"output": output, "outputs": {"id": component, "property": prop},
-            "inputs": [], "changedPropIds": [], "state": []}
+    return {"output": output, "outputs": outputs_of(output), "inputs": [], "changedPropIds": [], "state": []}
 
 
 def anonymous(app):

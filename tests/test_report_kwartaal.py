@@ -422,14 +422,22 @@ def test_the_warehouse_cli_computes_a_quarter(quarter_wh: KpiWarehouse) -> None:
 
 # --- who gets what ----------------------------------------------------------------------------------------
 def download(client, search: str) -> tuple[int, dict | None]:
-    body = {"output": "kwartaal-download.data", "outputs": {"id": "kwartaal-download", "property": "data"},
+    status, response = pack_request(client, search)
+    return status, response["kwartaal-download"]["data"] if response else None
+
+
+def pack_request(client, search: str) -> tuple[int, dict | None]:
+    """The PDF button's callback: the download and the status line beside the button."""
+    body = {"output": "..kwartaal-download.data...kwartaal-pack-status.children..",
+            "outputs": [{"id": "kwartaal-download", "property": "data"},
+                        {"id": "kwartaal-pack-status", "property": "children"}],
             "inputs": [{"id": "kwartaal-download-pdf", "property": "n_clicks", "value": 1}],
             "state": [{"id": "kwartaal-url", "property": "search", "value": search}],
             "changedPropIds": ["kwartaal-download-pdf.n_clicks"]}
     response = client.post("/_dash-update-component", json=body)
     if response.status_code != 200:
         return response.status_code, None
-    return 200, response.get_json()["response"]["kwartaal-download"]["data"]
+    return 200, response.get_json()["response"]
 
 
 def texts(page: str, component_id: str) -> list[str]:
@@ -474,6 +482,17 @@ def test_the_pack_download_is_always_suppressed(quarter_wh: KpiWarehouse, user: 
     assert "Kleine aantallen onderdrukt" in first
     assert values_after(first, "Verzuimmeldingen") == ["×", "×", "–", "<5", "–"]
     assert values_after(first, "Werkvoorraad") == ["14", "8", "+6", "<5", "–"]
+
+
+def test_without_a_browser_the_button_says_why_there_is_no_pack(quarter_wh: KpiWarehouse, monkeypatch) -> None:
+    # Found in session 3: the button then showed nothing at all (the callback failed with a server error).
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    status, response = pack_request(login_client(create_app(quarter_wh.path), "coordinator"), f"?kwartaal={Q}")
+    assert status == 200 and "kwartaal-download" not in response
+    assert response["kwartaal-pack-status"]["children"] == (
+        "Het vergaderstuk kan nu niet worden gemaakt: het kwartaalpakket kan niet worden gemaakt: geen Chromium "
+        "gevonden om de grafieken te tekenen (installeer Debian's chromium, `make browser`, of zet BROWSER_PATH). "
+        "Meld dit aan de beheerder; de cijfers op deze pagina kunt u wel afdrukken (Ctrl+P).")
 
 
 def test_staff_get_neither_the_page_nor_the_pack(quarter_wh: KpiWarehouse) -> None:
