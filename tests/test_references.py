@@ -79,7 +79,7 @@ def test_the_shipped_file_loads_whole(tmp_path: Path, pseudonym_key: str) -> Non
     # ministry's OCW in cijfers, VO 2018-2019 from NJi's 2020 page, the corrected total of 2017-2018
     mbo = queries.national_value(wh, "vsv_percentage", "2017-2018", "onderwijssoort=MBO")
     assert (mbo["value"], mbo["published"], mbo["period"]) == (5.09, 2023, "2017-2018")
-    assert mbo["source"].startswith("Ministerie van OCW, OCW in cijfers: Aantal en aandeel nieuwe vsv'ers")
+    assert mbo["source"].startswith("Ministerie van OCW, OCW in cijfers, Aantal en aandeel nieuwe vsv'ers")
     assert mbo["source"].endswith("/aantal-en-aandeel-nieuwe-vsvers-per-jaar-vanuit-het-mbo")
     assert queries.national_value(wh, "vsv_percentage", "2018-2019", "onderwijssoort=VO")["value"] == 0.49
     assert queries.national_value(wh, "vsv_percentage", "2017-2018")["value"] == 1.91
