@@ -69,8 +69,21 @@ def test_a_newer_file_replaces_a_value(tmp_path: Path, pseudonym_key: str) -> No
 
 
 def test_the_shipped_file_loads_whole(tmp_path: Path, pseudonym_key: str) -> None:
-    wh = load_sources(tmp_path, {"landelijke_referenties.csv": SHIPPED.read_text(encoding="utf-8")})
-    frame = queries.national_references(Warehouse(wh.path))
+    loaded = load_sources(tmp_path, {"landelijke_referenties.csv": SHIPPED.read_text(encoding="utf-8")})
+    wh = Warehouse(loaded.path)
+    frame = queries.national_references(wh)
     assert len(frame) == len(SHIPPED.read_text(encoding="utf-8").splitlines()) - 1
     assert frame["source"].str.len().min() > 10 and frame["published"].between(2020, 2030).all()
     assert set(frame["kpi_id"]) == {"relatief_verzuim_per_1000", "absoluut_verzuim_per_1000", "vsv_percentage"}
+    # values as published (warehouse/reference/README.md quotes the cells): the MBO share before 2019-2020 from the
+    # ministry's OCW in cijfers, VO 2018-2019 from NJi's 2020 page, the corrected total of 2017-2018
+    mbo = queries.national_value(wh, "vsv_percentage", "2017-2018", "onderwijssoort=MBO")
+    assert (mbo["value"], mbo["published"], mbo["period"]) == (5.09, 2023, "2017-2018")
+    assert mbo["source"].startswith("Ministerie van OCW, OCW in cijfers, Aantal en aandeel nieuwe vsv'ers")
+    assert mbo["source"].endswith("/aantal-en-aandeel-nieuwe-vsvers-per-jaar-vanuit-het-mbo")
+    assert queries.national_value(wh, "vsv_percentage", "2018-2019", "onderwijssoort=VO")["value"] == 0.49
+    assert queries.national_value(wh, "vsv_percentage", "2017-2018")["value"] == 1.91
+    # before the earliest published VO value there is none (a later year never stands in for an earlier one)
+    assert queries.national_value(wh, "vsv_percentage", "2017-2018", "onderwijssoort=VO") is None
+    # no national value per MBO level was found: the breakdown exists in the contract, not in the shipped file
+    assert not frame["breakdown"].str.startswith("niveau=").any()
