@@ -16,6 +16,7 @@ from dash import html
 from app import create_app, wsgi
 from presentation import style as _style
 from tests.conftest import login_client
+from tests.test_access import router_body
 from warehouse.connection import DB_FILENAME
 from warehouse.queries import REGION_CODE
 
@@ -47,18 +48,7 @@ def write_warehouse(folder: Path, region_value: float) -> Path:
 def render(client, search: str = "") -> str:
     """The overview as Dash's page router serves it to the browser (the same request, as JSON)."""
     client.get("/")  # the first request sets up the router callback
-    deps = client.get("/_dash-dependencies").get_json()
-    router = next(d for d in deps if "_pages_content.children" in d["output"])
-    body = {
-        "output": router["output"],
-        "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]}
-                    for o in router["output"].strip(".").split("...")],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/"},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=router_body("/", search))
     assert response.status_code == 200, response.text
     return response.get_data(as_text=True)
 

@@ -26,6 +26,7 @@ from reports import cli
 from reports import jaarverslag as report
 from tests.conftest import ROOT, login_client, start_and_login
 from tests.kpi_fixtures import ALTENA, BREDA, ETTEN_LEUR, load_sources
+from tests.test_access import router_body
 from tests.test_kpis_jaarverslag import SOURCES, Y0, Y
 from warehouse import queries
 from warehouse.connection import Warehouse
@@ -338,12 +339,7 @@ def test_staff_get_their_own_municipalities_suppressed(small_wh: Path) -> None:
 
 
 def render(client, search: str) -> str:
-    body = {"output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/jaarverslag"},
-                       {"id": "_pages_location", "property": "search", "value": search}],
-            "changedPropIds": ["_pages_location.pathname"], "state": []}
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=router_body("/jaarverslag", search))
     assert response.status_code == 200
     return json.dumps(response.get_json(), ensure_ascii=False)  # "vóór", not "v\\u00f3\\u00f3r"
 

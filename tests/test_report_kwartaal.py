@@ -66,6 +66,7 @@ from tests.kpi_fixtures import (
     csv,
     load_sources,
 )
+from tests.test_access import router_body
 from warehouse import queries
 from warehouse.build import started_quarters
 from warehouse.connection import Warehouse
@@ -464,12 +465,7 @@ def texts(page: str, component_id: str) -> list[str]:
 
 
 def render(client, search: str) -> str:
-    body = {"output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/kwartaal"},
-                       {"id": "_pages_location", "property": "search", "value": search}],
-            "changedPropIds": ["_pages_location.pathname"], "state": []}
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=router_body("/kwartaal", search))
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
