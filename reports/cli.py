@@ -13,7 +13,8 @@ import importlib
 import os
 import sys
 
-from warehouse.connection import WarehouseMissing
+from warehouse import queries
+from warehouse.connection import Warehouse, WarehouseMissing
 
 # report name -> module; the module's docstring's first line is its help text
 REPORTS = {
@@ -24,6 +25,16 @@ REPORTS = {
     "kwartaal": "reports.kwartaal",
 }
 DEFAULT_WAREHOUSE = os.environ.get("RBL_WAREHOUSE", "data/warehouse")
+
+
+def municipality_code(wh: Warehouse, given: str) -> str | None:
+    """The code a report is asked for (`REGIO` is the region), or None after telling the user it is unknown."""
+    code = given.upper()
+    if code == queries.REGION_CODE or code in set(queries.municipalities(wh)["gemeente_code"]):
+        return code
+    print(f"Fout: onbekende gemeente '{given}'; geef een code als GM0758, of laat --gemeente weg voor de hele regio.",
+          file=sys.stderr)
+    return None
 
 
 def parser() -> argparse.ArgumentParser:

@@ -19,6 +19,7 @@ import pandas as pd
 from config.settings import load_settings, small_number_threshold
 from presentation import formats as fmt
 from presentation.labels import REGION_NAME
+from reports.cli import municipality_code
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import queries
 from warehouse.connection import Warehouse
@@ -211,15 +212,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     wh = Warehouse(args.warehouse)
     years = queries.periods(wh, KIND)
-    codes = set(queries.municipalities(wh)["gemeente_code"])
     if args.school_year not in years:
         known = ", ".join(years) or "geen"
         print(f"Fout: geen cijfers voor schooljaar '{args.school_year}' (wel voor: {known}).", file=sys.stderr)
         return 1
-    code = args.gemeente.upper()
-    if code != queries.REGION_CODE and code not in codes:
-        print(f"Fout: onbekende gemeente '{args.gemeente}'; geef een code als GM0758, of laat --gemeente weg "
-              "voor de hele regio.", file=sys.stderr)
+    code = municipality_code(wh, args.gemeente)
+    if code is None:
         return 1
     report = build(wh, args.school_year, code, public=args.openbaar)
     args.out.write_bytes(workbook(report, queries.data_date(wh)))

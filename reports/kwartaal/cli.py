@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from reports.cli import municipality_code
 from reports.kwartaal.pdf import PackUnavailable, pdf_bytes
 from reports.kwartaal.view import KIND, build, quarter_label
 from warehouse import queries
@@ -32,7 +33,6 @@ def run(args: argparse.Namespace) -> int:
     """Always suppressed: the pack is for the joint body."""
     wh = Warehouse(args.warehouse)
     quarters = queries.periods(wh, KIND)
-    codes = set(queries.municipalities(wh)["gemeente_code"])
     # without --quarter: the latest complete quarter (a running one would look like a fall; warehouse.coverage)
     quarter = (args.quarter or (default_period(wh, "kwartaal") if quarters else "") or "").upper()
     if quarter not in quarters:
@@ -40,10 +40,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Fout: geen cijfers voor kwartaal '{args.quarter or ''}' (wel voor: {known}); schrijf het kwartaal "
               "als 2025-K3.", file=sys.stderr)
         return 1
-    code = args.gemeente.upper()
-    if code != queries.REGION_CODE and code not in codes:
-        print(f"Fout: onbekende gemeente '{args.gemeente}'; geef een code als GM0758, of laat --gemeente weg voor "
-              "de hele regio.", file=sys.stderr)
+    code = municipality_code(wh, args.gemeente)
+    if code is None:
         return 1
     view = build(wh, quarter, code, public=True)
     out = args.out or Path(filename(quarter, code))
