@@ -14,7 +14,7 @@ from access.roles import PERSON_LEVEL, Viewer
 from pages import _download, _filters
 from presentation import formats as fmt
 from presentation.labels import REGION_NAME
-from warehouse import periods, queries
+from warehouse import periods, queries, tiles
 from warehouse.connection import Warehouse
 
 KIND, YEAR_KIND = "peildatum", "schooljaar"
@@ -69,10 +69,8 @@ def school_year_before(on: str) -> str:
 
 def year_before(dates: list[str], on: str) -> str | None:
     """The reference date to compare with: the latest one at least a year before `on` (1-10-2023 for
-    1-10-2024). Not simply the date before it in the list: the quarter ends lie a day or weeks apart."""
-    back = periods.year_earlier("peildatum", on)
-    earlier = [x for x in dates if x <= back]
-    return earlier[-1] if earlier else None
+    1-10-2024), the one rule of every tile (warehouse.tiles.reference_date_year_before)."""
+    return tiles.reference_date_year_before(dates, on)
 
 
 def load_figures(wh: Warehouse, dates: list[str], on: str, public: bool) -> Figures:

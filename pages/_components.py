@@ -1,4 +1,5 @@
-"""Page parts shared by every page: page header, KPI card with its definition, empty state.
+"""Page parts shared by every page: page header, the KPI definition popover (the tile itself is pages/_tile.py),
+empty state.
 
 These parts register no callbacks: a shared module is imported once per process, so a `dash.callback`
 here would reach only the first app built (tests build several). The definition popover opens in the
@@ -12,7 +13,7 @@ from datetime import date
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from presentation import formats as fmt
 from warehouse.registry import Kpi
@@ -63,72 +64,6 @@ def definition_popover(kpi: Kpi, target: str) -> dbc.Popover:
         trigger="legacy",
         placement="bottom",
     )
-
-
-def kpi_card(
-    kpi: Kpi,
-    value: float | None,
-    previous: float | None,
-    period_label: str,
-    *,
-    previous_label: str = "vorig jaar",
-    title: str | None = None,
-    period: str | None = None,
-    municipality_code: str | None = None,
-) -> dbc.Card:
-    """One figure: its label, value and unit, the previous period beside it, period, source, definition.
-    Given the raw `period` (and municipality), the card also shows that period's time-series note and the
-    coordinator's explanation (warehouse.notes)."""
-    toggle_id = f"{card_id(kpi.id)}-definitie"
-    if fmt.is_missing(value):
-        figure = html.P(f"Nog geen gegevens voor {period_label}", className="kpi-empty")
-    else:
-        figure = html.P(
-            [
-                html.Span(fmt.by_unit(value, kpi.unit, kpi.decimals), className="kpi-value"),
-                html.Span(fmt.unit_suffix(kpi.unit), className="kpi-unit"),
-            ],
-            className="kpi-figure",
-        )
-    body = [
-        html.H2(kpi.label, className="kpi-label"),
-        figure,
-        html.P(
-            f"{previous_label}: {fmt.by_unit(previous, kpi.unit, kpi.decimals)}",
-            className="kpi-previous",
-        ),
-        html.P(period_label, className="kpi-period"),
-        *_notes(kpi.id, period, municipality_code),
-        dbc.Button("Definitie", id=toggle_id, color="link", size="sm", className="kpi-definition-toggle"),
-        definition_popover(kpi, toggle_id),
-    ]
-    return dbc.Card(
-        [
-            dbc.CardHeader(title, className="kpi-section") if title else None,
-            dbc.CardBody(body),
-            dbc.CardFooter(source_text(kpi), className="kpi-source"),
-        ],
-        id=card_id(kpi.id),
-        className="kpi-card h-100",
-    )
-
-
-def _notes(kpi_id: str, period: str | None, municipality_code: str | None) -> list:
-    """The period's time-series note (a warning that the figure is not comparable) and the explanation."""
-    if period is None:
-        return []
-    from warehouse import notes
-
-    out: list = []
-    series = notes.series_notes(kpi_id).get(period)
-    if series:
-        out.append(html.P(series, className="kpi-series-note small"))
-    text, regions = notes.explanation_of(kpi_id, period, municipality_code)
-    if text:
-        title = "Toelichting voor de hele regio" if regions else "Toelichting"
-        out.append(html.Div([html.P(title, className="kpi-explanation-title mb-1"),
-                             dcc.Markdown(text, className="kpi-explanation small")], className="kpi-explanation-box"))
-    return out
 
 
 # AG Grid's own texts in Dutch (its default is English)

@@ -1,5 +1,5 @@
 """Sections that the figures pages /verzuim and /vsv share (no callbacks here: see pages/_components.py):
-the note on suppressed figures, the row of KPI cards against the period before, the map of the municipalities
+the note on suppressed figures, the map of the municipalities
 with its KPI chooser, and one KPI over the periods per municipality beside it."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import plotly.graph_objects as go
 from dash import html
 
 from pages import _chart_frame, _charts, _filters, _map
-from pages._components import kpi_card, source_text
+from pages._components import source_text
 from pages._data import kpis
 from presentation import formats as fmt
-from warehouse import notes, queries, views
+from warehouse import notes, queries
 from warehouse.connection import Warehouse
 
 
@@ -21,19 +21,6 @@ def suppressed_note(note_id: str) -> html.P:
     """What a portfolio holder reads above suppressed figures on a page with charts and a map."""
     return html.P(f"{fmt.suppressed_text()} Onderdrukte cijfers staan niet in de grafieken; op de kaart blijft zo'n "
                   "gemeente grijs.", id=note_id, className="small text-muted")
-
-
-def card_row(wh: Warehouse, kpi_ids: list[str], kind: str, period: str, code: str, public: bool) -> dbc.Row:
-    """A card per KPI: its value in `period` for the area `code`, against the period before it."""
-    registry = kpis()
-    previous = views.previous_period(wh, kind, period)
-    wanted = [period] + ([previous] if previous else [])
-    frame = queries.kpi_values(wh, kpi_ids, wanted, municipality_code=code, public=public)
-    values = {(r.kpi_id, r.period): r.value for r in frame.itertuples(index=False) if not fmt.is_missing(r.value)}
-    cards = [kpi_card(registry[k], values.get((k, period)), values.get((k, previous)), fmt.period_label(kind, period),
-                      period=period, municipality_code=code) for k in kpi_ids]
-    # rbl-cards: on a phone one row that scrolls sideways (assets/rbl.css), so the first chart is on the first screen
-    return dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4") for c in cards], className="rbl-cards")
 
 
 def map_section(wh: Warehouse, map_id: str, chooser_id: str, kpi_id: str, choices: list[str], kind: str,

@@ -18,8 +18,9 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from pages._components import card_id, definition_popover, source_text
+from pages._data import kpis
 from presentation import formats as fmt
-from warehouse import queries
+from warehouse import queries, tiles
 from warehouse.registry import Kpi
 from warehouse.tiles import HIGHER_IS_BETTER, LOWER_IS_BETTER, TileData
 
@@ -48,6 +49,14 @@ def _number(x: object) -> bool:
 def _text(kpi: Kpi, x: object) -> str:
     suffix = fmt.unit_suffix(kpi.unit) if _number(x) else ""
     return f"{fmt.by_unit(x, kpi.unit, kpi.decimals)} {suffix}".strip()
+
+
+def _figure_or_reason(kpi: Kpi, x: object, reason: str | None) -> html.Strong | html.Span:
+    """A reference value, or where it is missing the reason why (warehouse.coverage.missing_reason) instead of a
+    bare "–"."""
+    if reason and fmt.is_missing(x):
+        return html.Span(reason[0].lower() + reason[1:], className="kpi-reason")
+    return html.Strong(_text(kpi, x))
 
 
 def _period_text(kind: str, period: str) -> str:
@@ -88,9 +97,10 @@ def reference_lines(data: TileData, names: dict[str, str]) -> list:
         span = f" t/m {fmt.date_nl(data.compared_through)}" if data.compared_through else ""
         diff = f"{arrow} {word}{f' ({judgement})' if judgement else ''} dan " if word else ""
         out.append(html.P([diff, f"{_period_text(data.kind, data.compared_period)}{span}: ",
-                           html.Strong(_text(kpi, data.compared_value))], className="kpi-compare kpi-previous"))
+                           _figure_or_reason(kpi, data.compared_value, data.compared_reason)],
+                          className="kpi-compare kpi-previous"))
     if data.code != queries.REGION_CODE and data.region:
-        out.append(html.P(["Regio West-Brabant: ", html.Strong(_text(kpi, data.region_value))],
+        out.append(html.P(["Regio West-Brabant: ", _figure_or_reason(kpi, data.region_value, data.region_reason)],
                           className="kpi-region"))
     if data.rank:
         out.append(html.P(f"Plaats {data.rank[0]} van {data.rank[1]} gemeenten (1 = laagste waarde)",
@@ -122,18 +132,29 @@ def reference_tile(data: TileData, label: str, names: dict[str, str], *, title: 
     """The tile: value, period (t/m when partial), reference points, sparkline, explanation, definition, source."""
     kpi = data.kpi
     toggle_id = f"{card_id(kpi.id)}-definitie"
-    figure = (html.P(f"Nog geen gegevens voor {label}", className="kpi-empty") if fmt.is_missing(data.value) else
+    # a missing figure says why (no CBS population yet, no data for the period), not just "no data"
+    empty = data.reason or f"Nog geen gegevens voor {label}"
+    figure = (html.P(empty, className="kpi-empty") if fmt.is_missing(data.value) else
               html.P([html.Span(fmt.by_unit(data.value, kpi.unit, kpi.decimals), className="kpi-value"),
                       html.Span(fmt.unit_suffix(kpi.unit), className="kpi-unit")], className="kpi-figure"))
     heading = html.H2(html.A(kpi.label, href=href) if href else kpi.label, className="kpi-label")
     body = [heading, figure,
             html.P(period_text(data, label), className="kpi-period" + (" kpi-partial" if data.through else "")),
-            *reference_lines(data, names), sparkline(data), *_explanation(kpi.id, data.period, data.code),
+            *reference_lines(data, names), sparkline(data), *_series_note(kpi.id, data.period),
+            *_explanation(kpi.id, data.period, data.code),
             dbc.Button("Definitie", id=toggle_id, color="link", size="sm", className="kpi-definition-toggle"),
             definition_popover(kpi, toggle_id)]
     return dbc.Card([dbc.CardHeader(title, className="kpi-section") if title else None, dbc.CardBody(body),
                      dbc.CardFooter(source_text(kpi), className="kpi-source")],
                     id=card_id(kpi.id), className="kpi-card h-100")
+
+
+def _series_note(kpi_id: str, period: str) -> list:
+    """The period's time-series note: a warning that the figure is not comparable with the periods before."""
+    from warehouse import notes
+
+    text = notes.series_notes(kpi_id).get(period)
+    return [html.P(text, className="kpi-series-note small")] if text else []
 
 
 def _explanation(kpi_id: str, period: str, code: str) -> list:
@@ -145,3 +166,15 @@ def _explanation(kpi_id: str, period: str, code: str) -> list:
     title = "Toelichting voor de hele regio" if regions else "Toelichting"
     return [html.Div([html.P(title, className="kpi-explanation-title mb-1"),
                       dcc.Markdown(text, className="kpi-explanation small")], className="kpi-explanation-box")]
+
+
+def tile_row(wh, figures: list[tuple[str, str, str]], code: str, viewer, names: dict[str, str]) -> dbc.Row:
+    """A row of reference tiles, one per (kpi_id, period kind, period) in `figures`, for the area `code`, as the
+    viewer may see them (access.roles): a portfolio holder's suppressed (`viewer.public`), staff without the
+    region, rank or signal (`viewer.may_see_region`). On a phone one row that scrolls sideways (rbl-cards in
+    assets/rbl.css), so the first chart is on the first screen."""
+    registry = kpis()
+    cards = [reference_tile(tiles.tile_data(wh, registry[k], kind, period, code, viewer.public,
+                                            viewer.may_see_region), fmt.period_label(kind, period), names)
+             for k, kind, period in figures]
+    return dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4") for c in cards], className="rbl-cards")

@@ -16,7 +16,6 @@ import dataclasses
 from typing import NamedTuple
 
 import dash
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
@@ -24,8 +23,8 @@ from dash.exceptions import PreventUpdate
 from access import store
 from access.roles import FIGURES, PERSON_LEVEL, Viewer
 from access.web import audit_export, current_viewer, secured_callback
-from pages import _capacity, _chart_frame, _download, _filters, _tables
-from pages._components import empty_state, figures_grid, kpi_card, source_text
+from pages import _capacity, _chart_frame, _download, _filters, _tables, _tile
+from pages._components import empty_state, figures_grid, source_text
 from pages._data import kpis, warehouse
 from pages._page import page_layout, page_top, url_callback
 from presentation import formats as fmt
@@ -171,7 +170,7 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
         *top.head,
         html.P(f"De stand op {on}. Nieuwe zaken per fte: over het laatste volledige "
                f"{fmt.period_label(YEAR_KIND, figures.year)}.", className="text-muted", id="capaciteit-toelichting"),
-        dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4") for c in _cards(figures, code)]),
+        _tile.tile_row(wh, _tile_figures(figures), code, viewer, view.names),
         html.H2("Formatie per gemeente en rol", className="h4 mt-2"),
         _fte_chart(tables["gemeenten"][0], viewer.public),
         html.P(source_text(registry["fte"]), className="rbl-source small text-muted"),
@@ -199,18 +198,10 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
     ])
 
 
-def _cards(figures: _capacity.Figures, code: str) -> list:
-    registry, out = kpis(), []
-    for k in CARD_KPIS:
-        flow = k == FLOW_KPI
-        period, previous = (figures.year, figures.previous_year) if flow else (figures.date, figures.previous)
-        kind = YEAR_KIND if flow else KIND
-        out.append(kpi_card(registry[k], figures.value(k, code, period=period),
-                            figures.value(k, code, period=previous) if previous else None,
-                            fmt.period_label(kind, period),
-                            previous_label=fmt.period_label(kind, previous) if previous else "een jaar eerder",
-                            period=period, municipality_code=None if code == queries.REGION_CODE else code))
-    return out
+def _tile_figures(figures: _capacity.Figures) -> list[tuple[str, str, str]]:
+    """The tiles' (KPI, period kind, period): the stock figures on the reference date, new cases per FTE over the
+    last complete school year before it."""
+    return [(k, YEAR_KIND, figures.year) if k == FLOW_KPI else (k, KIND, figures.date) for k in CARD_KPIS]
 
 
 def _grid(table: Table, frame: pd.DataFrame, columns: list[_download.Column], empty: str) -> html.Div:

@@ -16,14 +16,14 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from access.roles import FIGURES, Viewer
 from access.web import current_viewer, secured_callback
-from pages import _chart_frame, _filters
-from pages._components import empty_state, kpi_card, source_text
+from pages import _chart_frame, _filters, _tile
+from pages._components import empty_state, source_text
 from pages._data import kpis, warehouse
 from pages._page import page_layout, page_top, url_callback
 from presentation import formats as fmt
 from presentation.style import plotly_template
 from reports import effectrapportage as report
-from warehouse import queries, views
+from warehouse import queries
 from warehouse.connection import Warehouse
 
 IDS = _filters.FilterIds("effectrapportage", report.KIND)
@@ -87,8 +87,7 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
         *top.head,
         dbc.Alert(_deadline(built.due), id=DEADLINE_ID, color="info", className="rbl-deadline"),
         html.P(fmt.suppressed_text(), className="text-muted") if viewer.public else None,
-        dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4")
-                 for c in _cards(wh, sel.period, sel.municipality, viewer.public)]),
+        _tile.tile_row(wh, [(k, report.KIND, sel.period) for k in report.KPI_IDS], sel.municipality, viewer, names),
         html.H2(f"Cijfers voor de effectrapportage, {period_label}", className="h4 mt-2"),
         _table(TABLE_ID, built.table, report.REPORT_COLUMNS, "sleutel", blank=True),
         html.P("Een jongere met trajecten van verschillende herkomst, of die in het schooljaar van leeftijdsgroep "
@@ -121,18 +120,6 @@ def _deadline(due: date) -> str:
     # administrator's business (docs), the date is what the user needs
     return (f"In te leveren bij DUO vóór {fmt.date_nl(due)} (de gemeenschappelijke regeling noemt 1 december; DUO "
             f"vroeg de laatste jaren om 1 april). Stand: {when}.")
-
-
-def _cards(wh: Warehouse, year: str, code: str, public: bool) -> list:
-    registry = kpis()
-    previous = views.previous_period(wh, report.KIND, year)
-    wanted = [year] + ([previous] if previous else [])
-    frame = queries.kpi_values(wh, report.KPI_IDS, wanted, municipality_code=code, public=public)
-    values = {(r.kpi_id, r.period): r.value for r in frame.itertuples(index=False) if not fmt.is_missing(r.value)}
-    return [kpi_card(registry[k], values.get((k, year)), values.get((k, previous)),
-                     fmt.period_label(report.KIND, year), period=year,
-                     municipality_code=None if code == queries.REGION_CODE else code)
-            for k in report.KPI_IDS]
 
 
 def _table(table_id: str, frame: pd.DataFrame, columns: list, key: str, blank: bool = False) -> html.Div:

@@ -21,7 +21,7 @@ from pages._data import kpis, warehouse
 from pages._page import map_url_callback, page_layout, page_top, table_download
 from presentation import formats as fmt
 from presentation.style import figure_template
-from warehouse import notes, queries, tiles
+from warehouse import notes, queries
 from warehouse.connection import Warehouse
 
 KIND = "schooljaar"
@@ -108,7 +108,7 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
     return html.Div([
         *top.head, *notices,
         _sections.suppressed_note("verzuim-onderdrukt") if viewer.public else None,
-        _tile_row(wh, sel, viewer, names),
+        _tile.tile_row(wh, [(k, KIND, sel.period) for k in CARD_KPIS], sel.municipality, viewer, names),
         _sections.map_and_trend(
             _sections.map_section(wh, MAP_ID, MAP_KPI_ID, map_kpi, MAP_KPIS, KIND, sel, names, viewer.public),
             "Relatief verzuim door de jaren, per gemeente",
@@ -158,15 +158,6 @@ def _funnels(wh: Warehouse, sel: _filters.Selection, names: dict[str, str], view
     out.append(_funnel.funnel_section("verzuim-trechter-gemeenten", municipal, names, 1000, " per 1.000",
                                       "Inwoners 5 t/m 17 jaar", f"Trechter: relatief verzuim per gemeente, {label}"))
     return out
-
-
-def _tile_row(wh: Warehouse, sel: _filters.Selection, viewer: Viewer, names: dict[str, str]) -> dbc.Row:
-    """The tiles with reference points (pages._tile): compared like for like, with region, rank and references."""
-    registry = kpis()
-    cards = [_tile.reference_tile(tiles.tile_data(wh, registry[k], KIND, sel.period, sel.municipality, viewer.public,
-                                                  viewer.may_see_region), fmt.period_label(KIND, sel.period), names)
-             for k in CARD_KPIS]
-    return dbc.Row([dbc.Col(t, xs=12, md=6, xl=4, className="mb-4") for t in cards])
 
 
 def _school_grid(table: pd.DataFrame, columns: list[_download.Column]):

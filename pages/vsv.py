@@ -13,7 +13,7 @@ import plotly.express as px
 from dash import dcc, html
 
 from access.roles import FIGURES, Viewer
-from pages import _chart_frame, _charts, _download, _filters, _map, _sections, _tables
+from pages import _chart_frame, _charts, _download, _filters, _map, _sections, _tables, _tile
 from pages._components import empty_state, figures_grid, source_text
 from pages._data import kpis
 from pages._page import map_url_callback, page_layout, page_top, table_download
@@ -66,7 +66,7 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
         *top.head, *notices,
         html.P(_status_text(sel.period, status.get(sel.period)), id="vsv-status", className="rbl-status"),
         _sections.suppressed_note("vsv-onderdrukt") if viewer.public else None,
-        _sections.card_row(wh, list(_tables.VSV_KPIS), KIND, sel.period, sel.municipality, viewer.public),
+        _tile.tile_row(wh, [(k, KIND, sel.period) for k in _tables.VSV_KPIS], sel.municipality, viewer, names),
         _sections.map_and_trend(
             _sections.map_section(wh, MAP_ID, MAP_KPI_ID, map_kpi, MAP_KPIS, KIND, sel, names, viewer.public),
             "VSV-percentage door de jaren, per gemeente",

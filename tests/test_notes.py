@@ -12,10 +12,11 @@ import pandas as pd
 import plotly
 import pytest
 
-from pages._components import kpi_card
+from pages._tile import reference_tile
 from reports.workbook import Definition, ExportMeta, Sheet, workbook_bytes
 from warehouse import notes
 from warehouse.kpis import KPIS
+from warehouse.tiles import TileData
 
 KPI = "relatief_verzuim_per_1000"
 
@@ -55,14 +56,17 @@ def test_a_note_without_text_is_refused_with_the_file_named(words) -> None:
 
 
 def test_the_card_shows_its_period_s_note_and_explanation(words) -> None:
-    def text(card) -> str:
+    # the reference tile (pages._tile) replaced the old one-comparison card on every page (issue #9)
+    def text(period: str, code: str = "REGIO") -> str:
+        data = TileData(KPIS[KPI], "schooljaar", period, code, 12.0, None, None, None, None, [], 11.0, None, None,
+                        None)
+        card = reference_tile(data, f"schooljaar {period}", {})
         return json.dumps(card.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
 
-    assert "Nieuwe definitie." in text(kpi_card(KPIS[KPI], 12.0, 11.0, "schooljaar 2019-2020", period="2019-2020"))
-    card = text(kpi_card(KPIS[KPI], 12.0, 11.0, "schooljaar 2023-2024", period="2023-2024",
-                         municipality_code="GM0758"))
+    assert "Nieuwe definitie." in text("2019-2020")
+    card = text("2023-2024", "GM0758")
     assert "Breda: nieuw protocol." in card and "Scholen dicht." not in card
-    assert "Toelichting" not in text(kpi_card(KPIS[KPI], 12.0, 11.0, "schooljaar 2023-2024"))
+    assert "Toelichting" not in text("2022-2023")
 
 
 def test_an_export_carries_period_data_date_suppression_definitions_and_notes(words) -> None:

@@ -229,3 +229,65 @@ def page_through(wh, page: str, period: str) -> date | None:
     cover = coverage(wh)
     dates = [d for d in (figure_through(KPIS[i], kind, period, cover) for i in ids) if d is not None]
     return min(dates) if dates else None
+
+
+# --- why a figure is missing ----------------------------------------------------------------------------------
+NO_DATA = "Geen gegevens voor deze periode"
+NO_DATA_AREA = "Geen gegevens voor deze gemeente in deze periode"
+
+
+def uses_population(kpi: Kpi) -> bool:
+    """Whether the KPI divides by (or splits by) the CBS population: a rate per 1.000 inhabitants, inhabitants
+    per FTE, the cost split pro rata inhabitants."""
+    from warehouse.kpi_engine import Custom, Part
+
+    parts = kpi.compute if isinstance(kpi.compute, list | tuple) else [kpi.compute]
+    return (any(isinstance(p, Part) and p.per is not None for p in parts)
+            or any(f.startswith("pop_") for f in kpi.fragments)
+            or any(isinstance(p, Custom) and "int_population" in p.sql for p in parts))
+
+
+def population_date(kind: str, period: str, loaded: tuple[date, ...]) -> date:
+    """The CBS population date a period's rates need: its own 1 January (kpis.md "Conventions"); a reference date
+    takes the latest loaded 1 January on or before it, or, with none loaded, the 1 January of its own year."""
+    _, _, pop = period_bounds(kind, period)
+    if kind == "peildatum":
+        earlier = [d for d in loaded if d <= pop]
+        return max(earlier) if earlier else date(pop.year, 1, 1)
+    return pop
+
+
+@lru_cache(maxsize=16)
+def _population_dates(wh, version: str) -> tuple[date, ...]:
+    present = {r[0] for r in wh.rows("SELECT table_name FROM duckdb_tables()")}
+    if "int_population" not in present:
+        return ()
+    return tuple(r[0] for r in wh.rows("SELECT DISTINCT peildatum FROM int_population ORDER BY 1"))
+
+
+def population_dates(wh) -> tuple[date, ...]:
+    """The dates of the CBS population snapshots loaded (1 January of each year), kept per published version."""
+    return _population_dates(wh, wh.version)
+
+
+def missing_reason(wh, kpi: Kpi, kind: str, period: str, code: str = queries.REGION_CODE) -> str:
+    """Why the figure of `kpi` for `period` and area `code` is missing (its value is None), in a few Dutch words
+    that a page shows instead of a bare "–" (issue #9):
+    1. it needs a CBS population that is not loaded: "Nog geen bevolkingscijfer (CBS 1-1-2026)";
+    2. the sources it counts hold nothing from the period yet (or none at all): "Geen gegevens voor deze periode
+       (gegevens t/m 30-09-2025)";
+    3. the period has no figures in the warehouse, or the area has nothing to count in it (a rate of nothing)."""
+    loaded = population_dates(wh)
+    if uses_population(kpi):
+        needed = population_date(kind, period, loaded)
+        if needed not in loaded:
+            return f"Nog geen bevolkingscijfer (CBS {needed.day}-{needed.month}-{needed.year})"
+    start, _, _ = period_bounds(kind, period)
+    cover = coverage(wh)
+    sources = event_sources(kpi)
+    if sources and any(s not in cover or cover[s] < start for s in sources):
+        reached = [cover[s] for s in sources if s in cover]
+        return NO_DATA + (f" (gegevens t/m {min(reached):%d-%m-%Y})" if reached else "")
+    if period not in queries.periods(wh, kind) or code == queries.REGION_CODE:
+        return NO_DATA
+    return NO_DATA_AREA

@@ -48,12 +48,16 @@ class TileData:
     national: dict | None  # queries.national_value
     signal: str  # "hoger", "lager", "waarschuwing" (outside 95 % only), "" (within), None (no funnel)
     region: bool = True  # the viewer may see the region's figures
+    # why a figure is missing (warehouse.coverage.missing_reason), None when it is there (or suppressed)
+    reason: str | None = None
+    compared_reason: str | None = None
+    region_reason: str | None = None
 
 
 def tile_data(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool, region: bool = True) -> TileData:
     """Everything a tile shows, from the warehouse's own functions (no SQL here). Without `region` (staff, who see
     their own municipalities only) no region value, no place among the others and no signal (its target is the
-    region's value)."""
+    region's value). A missing figure carries the reason why (warehouse.coverage.missing_reason)."""
     periods = queries.periods(wh, kind)
     upto = [p for p in periods if p <= period][-SPARK_PERIODS:]
     frame = queries.kpi_values(wh, [kpi.id], sorted(set(upto) | {period}), public=public)
@@ -68,34 +72,53 @@ def tile_data(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool, reg
     if code in numeric and kpi.unit not in UNRANKED_UNITS:  # a count or an amount ranks size, not performance
         rank = (1 + sum(v < numeric[code] for v in numeric.values()), len(numeric))
     spark = [(p, values.get((p, code))) for p in upto]
+    value, region_value = values.get((period, code)), values.get((period, queries.REGION_CODE))
+    national = queries.national_value(wh, kpi.id, period)
+
+    def why(x: object, at: str | None, area: str) -> str | None:
+        return coverage.missing_reason(wh, kpi, kind, at, area) if at and _missing(x) else None
+
+    reasons = {"reason": why(value, period, code), "compared_reason": why(compared_value, compared_period, code)}
     if not region:
-        return TileData(kpi, kind, period, code, values.get((period, code)), through, compared_period,
-                        compared_through, compared_value, spark, None, None,
-                        queries.national_value(wh, kpi.id, period), None, False)
-    return TileData(kpi, kind, period, code, values.get((period, code)), through, compared_period, compared_through,
-                    compared_value, spark, values.get((period, queries.REGION_CODE)), rank,
-                    queries.national_value(wh, kpi.id, period), _signal(wh, kpi, period, code))
+        return TileData(kpi, kind, period, code, value, through, compared_period, compared_through, compared_value,
+                        spark, None, None, national, None, False, **reasons)
+    return TileData(kpi, kind, period, code, value, through, compared_period, compared_through, compared_value,
+                    spark, region_value, rank, national, _signal(wh, kpi, period, code), **reasons,
+                    region_reason=why(region_value, period, queries.REGION_CODE))
+
+
+def reference_date_year_before(dates: list[str], on: str) -> str | None:
+    """The reference date a stock figure on `on` is compared with: the latest one at least a year before it
+    (1-10-2023 for 1-10-2024; 30-09-2024 for 30-09-2025). Not simply the date before it in the list: the
+    precomputed dates lie a day (30-09 and 1-10) or weeks apart, and a stock has no natural previous date."""
+    back = coverage.shift_months(date.fromisoformat(on), -12).isoformat()
+    earlier = [x for x in dates if x <= back]
+    return earlier[-1] if earlier else None
 
 
 def _compared(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool, through: date | None) -> tuple:
-    """(period, through, value) the figure is compared with: the one rule on every page (warehouse.views:
-    the year before for a school, count or budget year, the precomputed reference date before a reference date,
-    as /capaciteit compares; a quarter with the same quarter a year earlier), cut like for like when the figure
-    is partial (warehouse.coverage). Whole periods come from the mart."""
-    if through is not None and kind != QUARTER_OR_DATE[1]:
+    """(period, through, value) the figure is compared with: the one rule on every page, a year earlier
+    (warehouse.views.previous_period for a school, count or budget year; for a reference date the latest one at
+    least a year before it, `reference_date_year_before`; a quarter with the same quarter a year earlier), cut
+    like for like when the figure is partial (warehouse.coverage). Whole periods come from the mart."""
+    if through is not None and kind != REFERENCE_DATE:
         earlier = coverage.year_earlier(kind, period)
         compared = coverage.comparison_values(wh, kpi, kind, period, public)
         key = next((k for k in compared if k[1] == code and k[2] == "" and compared[k][0] == earlier), None)
         return compared[key] if key else (earlier, None, None)
-    earlier = (coverage.year_earlier(kind, period) if kind == QUARTER_OR_DATE[0]
-               else views.previous_period(wh, kind, period))
+    if kind == REFERENCE_DATE:
+        earlier = reference_date_year_before(queries.periods(wh, kind), period)
+    elif kind == QUARTER:
+        earlier = coverage.year_earlier(kind, period)
+    else:
+        earlier = views.previous_period(wh, kind, period)
     if earlier is None:
         return None, None, None
     frame = queries.kpi_values(wh, [kpi.id], [earlier], municipality_code=code, public=public)
     return earlier, None, (frame["value"].iloc[0] if not frame.empty else None)
 
 
-QUARTER_OR_DATE = ("kwartaal", "peildatum")
+QUARTER, REFERENCE_DATE = "kwartaal", "peildatum"
 
 
 def _signal(wh, kpi: Kpi, period: str, code: str) -> str | None:
