@@ -81,9 +81,11 @@ def send_table(frame: pd.DataFrame, columns: list[Column], filename: str, kind: 
 
 
 def export_meta(title: str, kpi_ids: list[str], period_kind: str, period: str, data_date: date | None,
-                public: bool, municipality_code: str | None = None) -> ExportMeta:
-    """The account a page's XLSX download carries, for the KPIs its table shows."""
-    return ExportMeta(title=title, period=fmt.period_label(period_kind, period), data_date=data_date,
+                public: bool, municipality_code: str | None = None, through: date | None = None) -> ExportMeta:
+    """The account a page's XLSX download carries, for the KPIs its table shows; `through`: the figures are partial,
+    counted up to that day (warehouse.coverage.figures_through), and the period says "t/m <datum>" as on screen."""
+    label = fmt.period_label(period_kind, period) + (f", t/m {fmt.date_nl(through)}" if through else "")
+    return ExportMeta(title=title, period=label, data_date=data_date,
                       suppressed=public, definitions=[Definition.of(KPIS[k]) for k in kpi_ids], kpi_ids=kpi_ids,
                       periods=[period], municipality_code=municipality_code,
                       threshold=small_number_threshold())

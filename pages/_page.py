@@ -24,7 +24,7 @@ from access.web import current_viewer, secured_callback
 from pages import _download, _filters, _map
 from pages._components import empty_state, page_header
 from pages._data import warehouse
-from warehouse import queries
+from warehouse import coverage, queries
 from warehouse.connection import Warehouse, WarehouseMissing
 
 NO_WAREHOUSE = "Nog geen gegevens: er is nog geen warehouse gepubliceerd."
@@ -125,7 +125,8 @@ def table_download(ids: _filters.FilterIds, download_id: str, csv_id: str, xlsx_
             return no_update
         frame, columns = table(wh, viewer, sel)
         meta = _download.export_meta(title, kpi_ids, ids.period_kind, sel.period, queries.data_date(wh),
-                                     viewer.public, sel.municipality)
+                                     viewer.public, sel.municipality,
+                                     coverage.figures_through(wh, kpi_ids, ids.period_kind, sel.period))
         return _download.send_selection(frame, columns, filename, sel.period, sel.municipality,
                                         csv=ctx.triggered_id == csv_id, meta=meta)
 

@@ -178,3 +178,16 @@ def tile_row(wh, figures: list[tuple[str, str, str]], code: str, viewer, names: 
                                             viewer.may_see_region), fmt.period_label(kind, period), names)
              for k, kind, period in figures]
     return dbc.Row([dbc.Col(c, xs=12, md=6, xl=4, className="mb-4") for c in cards], className="rbl-cards")
+
+
+def missing_note(wh, kpi_ids: list[str], kind: str, period: str) -> html.P | None:
+    """Under a table: why a column shows "–" for every area in `period` (warehouse.coverage.period_reason: no CBS
+    population yet, no data for the period), so a reader never has to guess from a bare dash."""
+    from warehouse import coverage
+
+    registry = kpis()
+    reasons = [(registry[k].label, coverage.period_reason(wh, registry[k], kind, period)) for k in kpi_ids]
+    lines = [f"{label}: {reason[0].lower()}{reason[1:]}" for label, reason in reasons if reason]
+    if not lines:
+        return None
+    return html.P(f"{fmt.MISSING} " + "; ".join(lines) + ".", className="rbl-missing small text-muted")

@@ -30,12 +30,12 @@ from pages._page import page_layout, page_top, url_callback
 from presentation import formats as fmt
 from presentation.labels import REGION_NAME
 from presentation.style import PRIMARY, REFERENCE, plotly_template
-from warehouse import queries
+from warehouse import coverage, queries
 from warehouse.connection import Warehouse
 
 PAGE = "capaciteit"
 IDS = _filters.FilterIds(PAGE, _capacity.KIND)
-KIND, YEAR_KIND, FLOW_KPI = _capacity.KIND, _capacity.YEAR_KIND, _capacity.FLOW_KPI
+KIND, YEAR_KIND, FLOW_KPI, STOCK_KPIS = _capacity.KIND, _capacity.YEAR_KIND, _capacity.FLOW_KPI, _capacity.STOCK_KPIS
 CARD_KPIS = ["fte", "leerplichtigen_per_fte", "werkvoorraad", "werkvoorraad_per_fte", FLOW_KPI,
              "contactpersoon_dekking"]
 STAFF_SECTION = f"/{PAGE}#werk-per-medewerker"  # the person-level view's name in the audit log
@@ -126,8 +126,10 @@ def send(key: str, search: str | None, csv: bool) -> object:
         return no_update
     figures = _capacity.load_figures(wh, view.dates, sel.period, viewer.public)
     frame, columns = build_table(key, wh, viewer, view, figures)
+    stock = [k for k in table.kpi_ids if k != FLOW_KPI]  # new cases per FTE: a school year that has ended
     meta = _download.export_meta(TITLES[key], list(table.kpi_ids), KIND, sel.period, queries.data_date(wh),
-                                 viewer.public, None if sel.municipality == queries.REGION_CODE else sel.municipality)
+                                 viewer.public, None if sel.municipality == queries.REGION_CODE else sel.municipality,
+                                 coverage.figures_through(wh, stock, KIND, sel.period))
     if FLOW_KPI in table.kpi_ids:
         year = fmt.period_label(YEAR_KIND, figures.year)
         meta = dataclasses.replace(meta, period=f"{meta.period}; nieuwe zaken: {year}",
@@ -179,6 +181,7 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
         html.P(source_text(registry["leerplichtigen_per_fte"]), className="rbl-source small text-muted"),
         html.H2(f"Capaciteit per gemeente, {on}", className="h4 mt-4"),
         _grid(TABLES["gemeenten"], *tables["gemeenten"], "Geen gemeenten in deze selectie."),
+        _tile.missing_note(wh, STOCK_KPIS, KIND, sel.period),
         html.P("Bron: CBS; DUO verzuimregister; RBL zaaksysteem, personeelsoverzicht en contactpersonen",
                className="rbl-source small text-muted"),
         html.H2(f"Werkvoorraad naar soort en ouderdom, {on}", className="h4 mt-4"),

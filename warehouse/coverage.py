@@ -222,6 +222,14 @@ def _comparison_values(wh, version: str, kpi_id: str, kind: str, period: str, pu
     return tuple(out)
 
 
+def figures_through(wh, kpi_ids: list[str], kind: str, period: str) -> date | None:
+    """The earliest covered-through among the figures of `kpi_ids` in `period` when any is partial, else None: the
+    "t/m <datum>" of a download of those figures (its Toelichting sheet)."""
+    cover = coverage(wh)
+    dates = [d for d in (figure_through(KPIS[k], kind, period, cover) for k in kpi_ids) if d is not None]
+    return min(dates) if dates else None
+
+
 def page_through(wh, page: str, period: str) -> date | None:
     """The earliest covered-through among a page's main figures for `period` when any is partial, else None: the
     "t/m <datum>" a page shows beside its period."""
@@ -234,6 +242,7 @@ def page_through(wh, page: str, period: str) -> date | None:
 # --- why a figure is missing ----------------------------------------------------------------------------------
 NO_DATA = "Geen gegevens voor deze periode"
 NO_DATA_AREA = "Geen gegevens voor deze gemeente in deze periode"
+NO_COMPARISON = "Niet te vergelijken: nog geen gegevens uit deze periode"
 
 
 def uses_population(kpi: Kpi) -> bool:
@@ -270,24 +279,39 @@ def population_dates(wh) -> tuple[date, ...]:
     return _population_dates(wh, wh.version)
 
 
-def missing_reason(wh, kpi: Kpi, kind: str, period: str, code: str = queries.REGION_CODE) -> str:
-    """Why the figure of `kpi` for `period` and area `code` is missing (its value is None), in a few Dutch words
-    that a page shows instead of a bare "–" (issue #9):
-    1. it needs a CBS population that is not loaded: "Nog geen bevolkingscijfer (CBS 1-1-2026)";
-    2. the sources it counts hold nothing from the period yet (or none at all): "Geen gegevens voor deze periode
-       (gegevens t/m 30-09-2025)";
-    3. the period has no figures in the warehouse, or the area has nothing to count in it (a rate of nothing)."""
+def period_reason(wh, kpi: Kpi, kind: str, period: str) -> str | None:
+    """Why `kpi` has no figure at all in `period`, whatever the area, or None when nothing period-wide is missing:
+    1. it needs a CBS population that is not loaded: "Nog geen bevolkingscijfer (CBS 1-1-2026)" (newer than any
+       loaded: CBS publishes it later), "Geen bevolkingscijfer (CBS 1-1-2022)" (a gap, or before the first);
+    2. a source it counts holds nothing from the period yet (or no rows at all): "Geen gegevens voor deze periode
+       (gegevens t/m 30-09-2025)"; not for a reference date (a stock on a day counts the events before it)."""
     loaded = population_dates(wh)
     if uses_population(kpi):
         needed = population_date(kind, period, loaded)
         if needed not in loaded:
-            return f"Nog geen bevolkingscijfer (CBS {needed.day}-{needed.month}-{needed.year})"
+            still = "Nog geen" if not loaded or needed > max(loaded) else "Geen"
+            return f"{still} bevolkingscijfer (CBS {needed.day}-{needed.month}-{needed.year})"
     start, _, _ = period_bounds(kind, period)
     cover = coverage(wh)
     sources = event_sources(kpi)
-    if sources and any(s not in cover or cover[s] < start for s in sources):
+    # a reference date counts what is open on it, from events before: a source a day short makes it partial
+    if kind != "peildatum" and sources and any(s not in cover or cover[s] < start for s in sources):
         reached = [cover[s] for s in sources if s in cover]
         return NO_DATA + (f" (gegevens t/m {min(reached):%d-%m-%Y})" if reached else "")
-    if period not in queries.periods(wh, kind) or code == queries.REGION_CODE:
+    return None
+
+
+def missing_reason(wh, kpi: Kpi, kind: str, period: str, code: str = queries.REGION_CODE) -> str:
+    """Why the figure of `kpi` for `period` and area `code` is missing (its value is None), in a few Dutch words
+    that a page shows instead of a bare "–" (issue #9): a period-wide reason (`period_reason`); else, when the
+    area's row is there with a denominator of 0, "Niet te berekenen: geen <denominator>" (e.g. no FTE
+    leerplichtambtenaar on the date); else no data for the period or for this municipality in it."""
+    reason = period_reason(wh, kpi, kind, period)
+    if reason:
+        return reason
+    if period not in queries.periods(wh, kind):
         return NO_DATA
-    return NO_DATA_AREA
+    row = queries.kpi_values(wh, [kpi.id], [period], municipality_code=code)
+    if not row.empty and row["denominator"].iloc[0] == 0:
+        return f"Niet te berekenen: geen {kpi.denominator}"
+    return NO_DATA if code == queries.REGION_CODE else NO_DATA_AREA

@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from warehouse import coverage, queries, signals, views
+from warehouse import periods as periods_lib
 from warehouse.registry import Kpi
 
 
@@ -79,6 +80,9 @@ def tile_data(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool, reg
         return coverage.missing_reason(wh, kpi, kind, at, area) if at and _missing(x) else None
 
     reasons = {"reason": why(value, period, code), "compared_reason": why(compared_value, compared_period, code)}
+    if through is not None and through < periods_lib.bounds(kind, period)[0] and reasons["compared_reason"]:
+        # its sources stop before the period begins: no like for like exists (warehouse.coverage)
+        reasons["compared_reason"] = coverage.NO_COMPARISON
     if not region:
         return TileData(kpi, kind, period, code, value, through, compared_period, compared_through, compared_value,
                         spark, None, None, national, None, False, **reasons)
