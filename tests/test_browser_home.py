@@ -122,7 +122,7 @@ def test_overview_region_then_breda(dash_duo, tiny_warehouse):
                                    "▲ hoger (slechter) dan 01-10-2024: 1.198 inwoners per fte", "peildatum 01-10-2025"),
         "positief_resultaat": ("62,5%", "", "▲ hoger (beter) dan 2023-2024: 58,0%", "schooljaar 2024-2025"),
         "kostenverdeling": ("€ 4.512.345,67", "", "▲ hoger dan 2025: € 4.400.000,00", "begroting 2026"),
-        "afgekeurde_regels": ("17", "aantal", "01-10-2024: –", "peildatum 01-10-2025"),
+        "afgekeurde_regels": ("17", "aantal", "01-10-2024: geen gegevens voor deze periode", "peildatum 01-10-2025"),
     }
     for kpi_id, (value, unit, previous, period) in expected_region.items():
         assert card_text(dash_duo, kpi_id, "kpi-value") == value, kpi_id
@@ -146,10 +146,10 @@ def test_overview_region_then_breda(dash_duo, tiny_warehouse):
     assert card_text(dash_duo, "vsv_percentage", "kpi-value") == "2,30%"
     assert card_text(dash_duo, "leerplichtigen_per_fte", "kpi-value") == "1.410"
     assert card_text(dash_duo, "kostenverdeling", "kpi-value") == "€ 1.234.567,89"
-    assert card_text(dash_duo, "kostenverdeling", "kpi-previous") == "2025: –"
-    assert card_text(dash_duo, "positief_resultaat", "kpi-empty") == (
-        "Nog geen gegevens voor schooljaar 2024-2025"
-    )
+    assert card_text(dash_duo, "kostenverdeling", "kpi-previous") == (
+        "2025: geen gegevens voor deze gemeente in deze periode")
+    # a missing figure says why (issue #9), not only that it is missing
+    assert card_text(dash_duo, "positief_resultaat", "kpi-empty") == "Geen gegevens voor deze gemeente in deze periode"
 
     # and back to the region: the query string goes away again
     dash_duo.select_dcc_dropdown("#gemeente-keuze", value="Regio West-Brabant")
@@ -165,8 +165,9 @@ def test_bookmarked_municipality_opens_directly(dash_duo, tiny_warehouse):
 
     dash_duo.wait_for_text_to_equal("h1", "Overzicht Bergen op Zoom")
     assert card_text(dash_duo, "relatief_verzuim_per_1000", "kpi-value") == "19,9"
-    assert card_text(dash_duo, "relatief_verzuim_per_1000", "kpi-previous") == "2023-2024: –"
-    assert card_text(dash_duo, "vsv_percentage", "kpi-empty") == "Nog geen gegevens voor teljaar 2023-2024"
+    assert card_text(dash_duo, "relatief_verzuim_per_1000", "kpi-previous") == (
+        "2023-2024: geen gegevens voor deze gemeente in deze periode")
+    assert card_text(dash_duo, "vsv_percentage", "kpi-empty") == "Geen gegevens voor deze gemeente in deze periode"
     assert dash_duo.find_element("#gemeente-keuze").text == "Bergen op Zoom"
     settle(dash_duo)
     assert dash_duo.driver.current_url == f"{dash_duo.server_url}/?gemeente=GM0748"

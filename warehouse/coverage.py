@@ -267,15 +267,16 @@ def population_date(kind: str, period: str, loaded: tuple[date, ...]) -> date:
 
 
 @lru_cache(maxsize=16)
-def _population_dates(wh, version: str) -> tuple[date, ...]:
+def _population_dates(wh, version: str) -> tuple[date, ...] | None:
     present = {r[0] for r in wh.rows("SELECT table_name FROM duckdb_tables()")}
     if "int_population" not in present:
-        return ()
+        return None
     return tuple(r[0] for r in wh.rows("SELECT DISTINCT peildatum FROM int_population ORDER BY 1"))
 
 
-def population_dates(wh) -> tuple[date, ...]:
-    """The dates of the CBS population snapshots loaded (1 January of each year), kept per published version."""
+def population_dates(wh) -> tuple[date, ...] | None:
+    """The dates of the CBS population snapshots loaded (1 January of each year), kept per published version;
+    None for a warehouse without the population table (built by hand): nothing is known about it then."""
     return _population_dates(wh, wh.version)
 
 
@@ -286,7 +287,7 @@ def period_reason(wh, kpi: Kpi, kind: str, period: str) -> str | None:
     2. a source it counts holds nothing from the period yet (or no rows at all): "Geen gegevens voor deze periode
        (gegevens t/m 30-09-2025)"; not for a reference date (a stock on a day counts the events before it)."""
     loaded = population_dates(wh)
-    if uses_population(kpi):
+    if loaded is not None and uses_population(kpi):
         needed = population_date(kind, period, loaded)
         if needed not in loaded:
             still = "Nog geen" if not loaded or needed > max(loaded) else "Geen"
@@ -295,7 +296,8 @@ def period_reason(wh, kpi: Kpi, kind: str, period: str) -> str | None:
     cover = coverage(wh)
     sources = event_sources(kpi)
     # a reference date counts what is open on it, from events before: a source a day short makes it partial
-    if kind != "peildatum" and sources and any(s not in cover or cover[s] < start for s in sources):
+    # (no source with rows at all: nothing loaded, or a warehouse without staging tables; the generic reason then)
+    if cover and kind != "peildatum" and sources and any(s not in cover or cover[s] < start for s in sources):
         reached = [cover[s] for s in sources if s in cover]
         return NO_DATA + (f" (gegevens t/m {min(reached):%d-%m-%Y})" if reached else "")
     return None
