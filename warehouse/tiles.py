@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
 from warehouse import coverage, queries, signals, views
 from warehouse import periods as periods_lib
+from warehouse.kpis import KPIS
 from warehouse.registry import Kpi
 
 
@@ -58,7 +60,15 @@ class TileData:
 def tile_data(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool, region: bool = True) -> TileData:
     """Everything a tile shows, from the warehouse's own functions (no SQL here). Without `region` (staff, who see
     their own municipalities only) no region value, no place among the others and no signal (its target is the
-    region's value). A missing figure carries the reason why (warehouse.coverage.missing_reason)."""
+    region's value). A missing figure carries the reason why (warehouse.coverage.missing_reason). Kept per
+    published warehouse version: it depends on nothing else, and a page draws several tiles on every visit."""
+    return _tile_data(wh, wh.version, kpi.id, kind, period, code, public, region)
+
+
+@lru_cache(maxsize=1024)
+def _tile_data(wh, version: str, kpi_id: str, kind: str, period: str, code: str, public: bool,
+               region: bool) -> TileData:
+    kpi = KPIS[kpi_id]
     periods = queries.periods(wh, kind)
     upto = [p for p in periods if p <= period][-SPARK_PERIODS:]
     frame = queries.kpi_values(wh, [kpi.id], sorted(set(upto) | {period}), public=public)
