@@ -21,7 +21,7 @@ from pages._data import warehouse
 from pages._page import page_layout, page_top, url_callback
 from presentation import formats as fmt
 from reports import kwartaal as report
-from warehouse import queries
+from warehouse import coverage, queries
 from warehouse.connection import Warehouse
 from warehouse.kpis import KPIS
 
@@ -83,7 +83,7 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
         _partial_notice(view),
         html.P(_suppression_text(viewer), className="small text-muted"),
         _pack_button(),
-        dbc.Row([dbc.Col(_card(c, view), xs=12, md=6, xl=4, className="mb-4 rbl-card-col") for c in view.cards]),
+        dbc.Row([dbc.Col(_card(c, view, wh), xs=12, md=6, xl=4, className="mb-4 rbl-card-col") for c in view.cards]),
         html.H2("Door de kwartalen", className="h4 mt-2"),
         *[_chart(c) for c in report.charts(view)],
         html.H2(f"Per gemeente, {report.quarter_label(view.quarter)}", className="h4 mt-4"),
@@ -122,13 +122,15 @@ def _pack_button() -> html.Div:
     ], className="rbl-download d-flex align-items-center gap-3 my-3")
 
 
-def _card(card: report.Card, view: report.QuarterView) -> dbc.Card:
-    """A KPI card with two comparisons (pages._components.kpi_card has one): the previous quarter and the same
-    quarter a year before, each with the difference; the coordinator's explanation beside the figure."""
+def _card(card: report.Card, view: report.QuarterView, wh: Warehouse) -> dbc.Card:
+    """A KPI card with two comparisons (the other pages' tile, pages._tile, has one): the previous quarter and the
+    same quarter a year before, each with the difference; the coordinator's explanation beside the figure. A missing
+    figure says why (warehouse.coverage.missing_reason: e.g. no CBS population of 1 January yet)."""
     kpi = card.kpi
     toggle_id = f"{card_id(kpi.id)}-definitie"
     if fmt.is_missing(card.value):
-        figure = html.P(f"Nog geen gegevens voor {report.quarter_label(view.quarter)}", className="kpi-empty")
+        kind, period = ("peildatum", card.read_on.isoformat()) if card.read_on else (report.KIND, view.quarter)
+        figure = html.P(coverage.missing_reason(wh, kpi, kind, period, view.municipality_code), className="kpi-empty")
     else:
         figure = html.P([html.Span(report.value_text(kpi, card.value), className="kpi-value"),
                          html.Span(fmt.unit_suffix(kpi.unit), className="kpi-unit")], className="kpi-figure")

@@ -3,7 +3,8 @@
 Given: a real DuckDB warehouse file with the tables warehouse.queries reads, and the real KPI registry
 (warehouse.kpis: its headline KPIs, units and decimals).
 Expect: the region's figures written the Dutch way; after choosing Breda, the URL says so and the
-cards show Breda's figures; a missing figure reads "Nog geen gegevens voor ..."; a clean console.
+cards show Breda's figures; a missing figure says why ("Geen gegevens voor deze gemeente in deze periode"); a clean
+console.
 """
 
 from __future__ import annotations

@@ -109,6 +109,14 @@ def test_capacity_tiles_and_table_say_why_a_figure_is_missing(small_wh: Path) ->
     assert "01-10-2023: " in drimmelen and "geen bevolkingscijfer (CBS 1-1-2023)" in drimmelen
 
 
+def test_a_quarter_without_its_population_says_so(small_wh: Path) -> None:
+    # a quarter takes the population of 1 January of its year: 2023-K4 needs 1-1-2023, which is not loaded
+    client = login_client(create_app(small_wh), "coordinator")
+    shown = page(client, "/kwartaal", f"?kwartaal=2023-K4&gemeente={BREDA}")
+    assert '"children": "Geen bevolkingscijfer (CBS 1-1-2023)", "className": "kpi-empty"' in shown
+    assert "Nog geen gegevens voor" not in shown
+
+
 @pytest.mark.parametrize("username", ["coordinator", "wethouder", "medewerker"])
 def test_capacity_and_effect_report_tiles_respect_roles(small_wh: Path, username: str) -> None:
     client = login_client(create_app(small_wh), username)
