@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from config.settings import small_number_threshold
 from warehouse import coverage, queries, signals, views
 from warehouse import periods as periods_lib
 from warehouse.kpis import KPIS
@@ -61,12 +62,14 @@ def tile_data(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool, reg
     """Everything a tile shows, from the warehouse's own functions (no SQL here). Without `region` (staff, who see
     their own municipalities only) no region value, no place among the others and no signal (its target is the
     region's value). A missing figure carries the reason why (warehouse.coverage.missing_reason). Kept per
-    published warehouse version: it depends on nothing else, and a page draws several tiles on every visit."""
-    return _tile_data(wh, wh.version, kpi.id, kind, period, code, public, region)
+    published warehouse version and small-number threshold (as queries' suppressed rows are): it depends on
+    nothing else, and a page draws several tiles on every visit."""
+    return _tile_data(wh, wh.version, small_number_threshold() if public else 0, kpi.id, kind, period, code, public,
+                      region)
 
 
 @lru_cache(maxsize=1024)
-def _tile_data(wh, version: str, kpi_id: str, kind: str, period: str, code: str, public: bool,
+def _tile_data(wh, version: str, threshold: int, kpi_id: str, kind: str, period: str, code: str, public: bool,
                region: bool) -> TileData:
     kpi = KPIS[kpi_id]
     periods = queries.periods(wh, kind)
