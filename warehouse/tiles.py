@@ -68,26 +68,57 @@ def tile_data(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool, reg
                       region)
 
 
-@lru_cache(maxsize=1024)
-def _tile_data(wh, version: str, threshold: int, kpi_id: str, kind: str, period: str, code: str, public: bool,
-               region: bool) -> TileData:
+@dataclass(frozen=True)
+class _Shared:
+    """What the tiles of one KPI and period have in common, whatever the area: read once for all 16 municipalities
+    and the region."""
+
+    upto: list[str]  # the sparkline's periods, oldest first
+    values: dict[tuple[str, str], object]  # (period, area) -> value, for `upto` and the period
+    numeric: dict[str, float]  # municipality -> its number in the period (suppressed and missing left out)
+    through: date | None
+    earlier: str | None  # the whole period compared with, when the figure is not partial
+    earlier_values: dict[str, object]  # area -> value in `earlier`
+    national: dict | None
+
+
+@lru_cache(maxsize=256)
+def _shared(wh, version: str, threshold: int, kpi_id: str, kind: str, period: str, public: bool) -> _Shared:
     kpi = KPIS[kpi_id]
     periods = queries.periods(wh, kind)
     upto = [p for p in periods if p <= period][-SPARK_PERIODS:]
     frame = queries.kpi_values(wh, [kpi.id], sorted(set(upto) | {period}), public=public)
     values = {(r.period, r.municipality_code): r.value for r in frame.itertuples(index=False)}
-    cover = coverage.coverage(wh)
-    through = coverage.figure_through(kpi, kind, period, cover)
-    compared_period, compared_through, compared_value = _compared(wh, kpi, kind, period, code, public, through)
     current = frame[(frame["period"] == period) & (frame["municipality_code"] != queries.REGION_CODE)]
     numeric = {r.municipality_code: float(r.value) for r in current.itertuples(index=False)
                if isinstance(r.value, int | float) and not _missing(r.value)}
+    through = coverage.figure_through(kpi, kind, period, coverage.coverage(wh))
+    earlier, earlier_values = None, {}
+    if through is None or kind == REFERENCE_DATE:
+        earlier = _earlier(wh, kind, period, periods)
+        if earlier is not None:
+            rows = queries.kpi_values(wh, [kpi.id], [earlier], public=public)
+            earlier_values = dict(zip(rows["municipality_code"], rows["value"], strict=True))
+    return _Shared(upto, values, numeric, through, earlier, earlier_values,
+                   queries.national_value(wh, kpi.id, period))
+
+
+@lru_cache(maxsize=1024)
+def _tile_data(wh, version: str, threshold: int, kpi_id: str, kind: str, period: str, code: str, public: bool,
+               region: bool) -> TileData:
+    kpi = KPIS[kpi_id]
+    shared = _shared(wh, version, threshold, kpi_id, kind, period, public)
+    values, numeric, through = shared.values, shared.numeric, shared.through
+    if through is not None and kind != REFERENCE_DATE:
+        compared_period, compared_through, compared_value = _like_for_like(wh, kpi, kind, period, code, public)
+    else:
+        compared_period, compared_through, compared_value = shared.earlier, None, shared.earlier_values.get(code)
     rank = None
     if code in numeric and kpi.unit not in UNRANKED_UNITS:  # a count or an amount ranks size, not performance
         rank = (1 + sum(v < numeric[code] for v in numeric.values()), len(numeric))
-    spark = [(p, values.get((p, code))) for p in upto]
+    spark = [(p, values.get((p, code))) for p in shared.upto]
     value, region_value = values.get((period, code)), values.get((period, queries.REGION_CODE))
-    national = queries.national_value(wh, kpi.id, period)
+    national = shared.national
 
     def why(x: object, at: str | None, area: str) -> str | None:
         return coverage.missing_reason(wh, kpi, kind, at, area) if at and _missing(x) else None
@@ -113,26 +144,24 @@ def reference_date_year_before(dates: list[str], on: str) -> str | None:
     return earlier[-1] if earlier else None
 
 
-def _compared(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool, through: date | None) -> tuple:
-    """(period, through, value) the figure is compared with: the one rule on every page, a year earlier
+def _earlier(wh, kind: str, period: str, periods: list[str]) -> str | None:
+    """The whole period a figure is compared with: the one rule on every page, a year earlier
     (warehouse.views.previous_period for a school, count or budget year; for a reference date the latest one at
-    least a year before it, `reference_date_year_before`; a quarter with the same quarter a year earlier), cut
-    like for like when the figure is partial (warehouse.coverage). Whole periods come from the mart."""
-    if through is not None and kind != REFERENCE_DATE:
-        earlier = coverage.year_earlier(kind, period)
-        compared = coverage.comparison_values(wh, kpi, kind, period, public)
-        key = next((k for k in compared if k[1] == code and k[2] == "" and compared[k][0] == earlier), None)
-        return compared[key] if key else (earlier, None, None)
+    least a year before it, `reference_date_year_before`; a quarter with the same quarter a year earlier)."""
     if kind == REFERENCE_DATE:
-        earlier = reference_date_year_before(queries.periods(wh, kind), period)
-    elif kind == QUARTER:
-        earlier = coverage.year_earlier(kind, period)
-    else:
-        earlier = views.previous_period(wh, kind, period)
-    if earlier is None:
-        return None, None, None
-    frame = queries.kpi_values(wh, [kpi.id], [earlier], municipality_code=code, public=public)
-    return earlier, None, (frame["value"].iloc[0] if not frame.empty else None)
+        return reference_date_year_before(periods, period)
+    if kind == QUARTER:
+        return coverage.year_earlier(kind, period)
+    return views.previous_period(wh, kind, period)
+
+
+def _like_for_like(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool) -> tuple:
+    """(period, through, value) a partial figure is compared with: the same period a year earlier cut at the same
+    day and month (warehouse.coverage); a reference date is never cut (see `_earlier`)."""
+    earlier = coverage.year_earlier(kind, period)
+    compared = coverage.comparison_values(wh, kpi, kind, period, public)
+    key = next((k for k in compared if k[1] == code and k[2] == "" and compared[k][0] == earlier), None)
+    return compared[key] if key else (earlier, None, None)
 
 
 QUARTER, REFERENCE_DATE = "kwartaal", "peildatum"
