@@ -20,7 +20,7 @@ from pages._components import card_id, definition_popover, source_text
 from pages._data import kpis
 from presentation import formats as fmt
 from presentation.style import PRIMARY
-from warehouse import queries, tiles
+from warehouse import coverage, queries, tiles
 from warehouse.registry import Kpi
 from warehouse.tiles import HIGHER_IS_BETTER, LOWER_IS_BETTER, TileData
 
@@ -186,8 +186,6 @@ def tile_row(wh, figures: list[tuple[str, str, str]], code: str, viewer, names: 
 def missing_note(wh, kpi_ids: list[str], kind: str, period: str) -> html.P | None:
     """Under a table: why a column shows "–" for every area in `period` (warehouse.coverage.period_reason: no CBS
     population yet, no data for the period), so a reader never has to guess from a bare dash."""
-    from warehouse import coverage
-
     registry = kpis()
     reasons = [(registry[k].label, coverage.period_reason(wh, registry[k], kind, period)) for k in kpi_ids]
     lines = [f"{label}: {reason[0].lower()}{reason[1:]}" for label, reason in reasons if reason]
