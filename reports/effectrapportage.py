@@ -21,7 +21,7 @@ from presentation import formats as fmt
 from presentation.labels import REGION_NAME
 from reports.cli import municipality_code
 from reports.workbook import Column, Definition, ExportMeta, Sheet, workbook_bytes
-from warehouse import queries
+from warehouse import coverage, queries
 from warehouse.connection import Warehouse
 from warehouse.kpis import KPIS
 
@@ -78,6 +78,7 @@ class EffectReport:
     due: date
     table: pd.DataFrame  # the report for the chosen area: one row per figure (with `sleutel`, not exported)
     municipalities: pd.DataFrame  # one row per municipality the viewer may see (and the region); `gemeente_code`
+    through: date | None = None  # a source stops before the year's end: its figures count up to this day (issue #9)
 
     @property
     def period_text(self) -> str:
@@ -101,7 +102,8 @@ def build(wh: Warehouse, year: str, code: str = queries.REGION_CODE, public: boo
     per_gm = pd.DataFrame(rows, columns=["gemeente_code"] + [f for f, _, _ in MUNICIPALITY_COLUMNS], dtype=object)
     table = report_table(figures.get(code, {}))
     name = REGION_NAME if code == queries.REGION_CODE else name_of.get(code, code)
-    return EffectReport(year, code, name, public, deadline(year), table, per_gm)
+    return EffectReport(year, code, name, public, deadline(year), table, per_gm,
+                        coverage.figures_through(wh, KPI_IDS, KIND, year))
 
 
 Figures = dict[tuple[str, str], tuple[object, object, object]]  # (kpi, breakdown) -> (value, num, den)
@@ -178,7 +180,9 @@ def deadline_text(due: date) -> str:
 def meta(report: EffectReport, data_date: date | None) -> ExportMeta:
     code = None if report.municipality_code == queries.REGION_CODE else report.municipality_code
     return ExportMeta(title=f"Effectrapportage Doorstroompunt {report.municipality_name}",
-                      period=report.period_text, data_date=data_date, suppressed=report.public,
+                      # the Toelichting says "t/m <datum>" when a figure is partial, as the page's tiles do
+                      period=report.period_text + (f", t/m {fmt.date_nl(report.through)}" if report.through else ""),
+                      data_date=data_date, suppressed=report.public,
                       definitions=[Definition.of(KPIS[k]) for k in KPI_IDS], kpi_ids=KPI_IDS, periods=[report.year],
                       municipality_code=code, threshold=small_number_threshold())
 
