@@ -43,6 +43,8 @@ from etl.publish import (
     sweep_leftovers,
 )
 from etl.read import DATA_SUFFIXES, FileRefused, RawFile, read_file
+from etl.read_duckdb import TABLE as RAW_STAGED
+from etl.read_duckdb import Staged, stage_csv
 from etl.retention import apply_retention, cutoff
 from etl.sources import LOAD_ORDER, SOURCES, Field, Source, source_for_filename
 from etl.validate import Context, municipality_code, parse
@@ -73,6 +75,24 @@ class FileReport:
     updated: int = 0
     rejected: int = 0
     unchanged: int = 0  # a known key delivered again with the same values
+    reader: str = ""  # "duckdb", or "csv: <why not DuckDB's reader>", or "xlsx" (load_log.jsonl)
+
+
+def read_one(loader: Loader, report: FileReport, path: Path, source: Source, implied: dict[str, str],
+             pseudonymiser: Pseudonymiser, index: int, rejects: list[tuple[str, int, str, str]]) -> None:
+    """Read and validate one file into the load: DuckDB's reader when it is exact, else the csv module (or
+    openpyxl) in batches; the rejects are the same either way (etl/read_duckdb.py)."""
+    staged, file_rejects = loader.read_fast(path, source, implied, pseudonymiser, index)
+    if staged.rows_read is not None:
+        report.reader, report.read, report.rejected = "duckdb", staged.rows_read, len(file_rejects)
+        rejects.extend(file_rejects)
+        return
+    report.reader = "xlsx" if staged.why_not == "xlsx" else f"csv: {staged.why_not}"
+    for batch in read_file(path, source, implied, pseudonymiser):
+        file_rejects = loader.add_file(batch, index)
+        report.read += batch.rows_read
+        report.rejected += len(file_rejects)
+        rejects.extend(file_rejects)
 
 
 @dataclass
@@ -174,38 +194,53 @@ class Loader:
             self.ctx.participating = dict(rows)
 
     def add_file(self, raw: RawFile, file_index: int) -> list[tuple[str, int, str, str]]:
-        """Validate one file's rows into new_<source>; returns its rejects (file, line, source, reason)."""
-        source = raw.source
+        """Validate one batch read by the csv module or openpyxl into new_<source>; returns its rejects
+        (file, line, source, reason)."""
         self._register_raw(raw)
+        return self._validate("raw_file", raw.path, raw.source, file_index)
+
+    def read_fast(self, path: Path, source: Source, implied: dict[str, str], pseudonymiser: Pseudonymiser,
+                  file_index: int) -> tuple[Staged, list[tuple[str, int, str, str]]]:
+        """Read and validate a whole CSV through DuckDB's reader when that is exact (etl/read_duckdb.py); when
+        it is not, nothing is added and `Staged.why_not` says why."""
+        staged = stage_csv(self.work, path, source, implied, pseudonymiser, self.work_dir)
+        if staged.rows_read is None:
+            return staged, []
+        rejects = self._validate(RAW_STAGED, path, source, file_index)
+        self.work.execute(f"DROP TABLE {RAW_STAGED}")
+        return staged, rejects
+
+    def _validate(self, relation: str, path: Path, source: Source, file_index: int) -> list[tuple[str, int, str, str]]:
+        """Parse and check the raw rows of `relation` in SQL and insert the good ones into new_<source>."""
+        names = [f.name for f in source.fields if f.kind != "person"]
         reason_parts = []
         for f in source.fields:
             if f.kind == "person":
                 reason_parts.append("r._person_error")
                 continue
-            self._register_mapping(raw, f)
+            self._register_mapping(relation, f)
             reason_parts.append(f"m_{f.name}.err")
-        joins = " ".join(f"LEFT JOIN map_{n} m_{n} ON m_{n}.raw IS NOT DISTINCT FROM r.{n}"
-                         for n in raw.columns)
-        selects = ", ".join(f"m_{n}.val AS {n}" for n in raw.columns)
+        joins = " ".join(f"LEFT JOIN map_{n} m_{n} ON m_{n}.raw IS NOT DISTINCT FROM r.{n}" for n in names)
+        selects = ", ".join(f"m_{n}.val AS {n}" for n in names)
         if "gemeente_code_bron" in source.stored_extra:
             # the delivered code, before Altena's predecessors are restated (they would share one key)
-            self._register_delivered_codes(raw)
+            self._register_delivered_codes(relation)
             selects += ", m_bron.val AS gemeente_code_bron"
             joins += " LEFT JOIN map_bron m_bron ON m_bron.raw IS NOT DISTINCT FROM r.gemeente_code"
         cross = self._cross_checks(source)
         reason = f"coalesce({', '.join(reason_parts)}{', ' + cross if cross else ''})"
         self.work.execute(f"""CREATE OR REPLACE TEMP TABLE checked AS
-            SELECT r._line, r.person_id, {selects}, {reason} AS reason FROM raw_file r {joins}""")
+            SELECT r._line, r.person_id, {selects}, {reason} AS reason FROM {relation} r {joins}""")
         rejects = self.work.execute("SELECT _line, reason FROM checked WHERE reason IS NOT NULL ORDER BY _line") \
             .fetchall()
         seq0 = self.load_id * 10**12 + file_index * 10**7
         typed = ", ".join(self._typed(source))
         self.work.execute(f"""INSERT INTO new_{source.name} BY NAME
             SELECT {typed}, {seq0} + _line AS _seq, ? AS _file, _line, {self.load_id} AS _load_id
-            FROM checked WHERE reason IS NULL""", [raw.path.name])
+            FROM checked WHERE reason IS NULL""", [path.name])
         if source.name == "gemeenten":
             self._refresh_municipalities()
-        return [(raw.path.name, line, source.name, r) for line, r in rejects]
+        return [(path.name, line, source.name, r) for line, r in rejects]
 
     def _register_raw(self, raw: RawFile) -> None:
         arrays = {"_line": pa.array(raw.lines, pa.int32())}
@@ -215,17 +250,18 @@ class Loader:
         arrays["_person_error"] = pa.array(raw.person_errors or [None] * n, pa.string())
         self.work.register("raw_file", pa.table(arrays))
 
-    def _register_mapping(self, raw: RawFile, f: Field) -> None:
+    def _register_mapping(self, relation: str, f: Field) -> None:
         """Parse each distinct raw value of a column once; rows join the result back in SQL."""
-        distinct = set(raw.columns[f.name])
+        distinct = [r[0] for r in self.work.execute(f"SELECT DISTINCT {f.name} FROM {relation}").fetchall()]
         parsed = [(v, *parse(f, v, self.ctx)) for v in distinct]
         table = pa.table({"raw": pa.array([p[0] for p in parsed], pa.string()),
                           "val": pa.array([p[1] for p in parsed], pa.string()),
                           "err": pa.array([p[2] for p in parsed], pa.string())})
         self.work.register(f"map_{f.name}", table)
 
-    def _register_delivered_codes(self, raw: RawFile) -> None:
-        distinct = [v for v in set(raw.columns["gemeente_code"]) if v]
+    def _register_delivered_codes(self, relation: str) -> None:
+        distinct = [r[0] for r in self.work.execute(
+            f"SELECT DISTINCT gemeente_code FROM {relation} WHERE gemeente_code <> ''").fetchall()]
         self.work.register("map_bron", pa.table({
             "raw": pa.array(distinct, pa.string()),
             "val": pa.array([municipality_code(v, self.ctx, restate=False) for v in distinct], pa.string())}))
@@ -492,11 +528,7 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
         for index, (path, source, implied) in enumerate(files):
             say(f"[{index + 1}/{len(files)}] {path.name} ({source.name}) ...")
             report = FileReport(path.name, source.name, _checksum(path))
-            for batch in read_file(path, source, implied, pseudonymiser):
-                file_rejects = loader.add_file(batch, index)
-                report.read += batch.rows_read
-                report.rejected += len(file_rejects)
-                rejects.extend(file_rejects)
+            read_one(loader, report, path, source, implied, pseudonymiser, index, rejects)
             check_rejects(path, report.rejected)
             reports.append(report)
             fault("read")

@@ -62,18 +62,54 @@ CHUNK = 1 << 20
 def file_encoding(path: Path) -> str:
     """What `decode` would choose, without holding the file: UTF-8 (BOM skipped) when every byte decodes,
     else Windows-1252. One streamed pass through an incremental decoder."""
+    return scan_bytes(path).encoding
+
+
+@dataclass(frozen=True)
+class ByteScan:
+    """What one streamed pass over a file's bytes tells: its encoding, and whether every record is one
+    physical line that DuckDB's reader splits exactly as the `csv` module would (`why_not` says why not)."""
+
+    encoding: str
+    newline: str = "\n"
+    lines: int = 0  # physical lines, the last one counted also without a line break at its end
+    why_not: str | None = None
+
+
+def scan_bytes(path: Path) -> ByteScan:
+    """Encoding and record layout in one pass of C-speed byte counts. A file takes DuckDB's reader only when it
+    holds no quote character at all (so no field spans lines and no quoting rule can differ), no NUL, no
+    \\x01 (the reader's separator for whole lines), and one kind of line break (\\n, or \\r\\n throughout)."""
+    counts = dict.fromkeys((b'"', b"\x00", b"\x01", b"\r", b"\n", b"\r\n"), 0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, bom, last = True, False, b""
     with open(path, "rb") as fh:
-        if fh.read(3) == b"\xef\xbb\xbf":
-            return "utf-8-sig"
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
+        while chunk := fh.read(CHUNK):
+            if not bom and not last and chunk.startswith(b"\xef\xbb\xbf"):
+                bom = True
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            for needle in counts:
+                counts[needle] += chunk.count(needle)
+            if last == b"\r" and chunk.startswith(b"\n"):  # a \r\n split over two chunks
+                counts[b"\r\n"] += 1
+            last = chunk[-1:]
+    if utf8:
         try:
-            while chunk := fh.read(CHUNK):
-                decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
+            utf8 = False
+    encoding = "utf-8-sig" if bom else "utf-8" if utf8 else "cp1252"
+    lines = counts[b"\n"] + (1 if last not in (b"", b"\n") else 0)
+    crlf = counts[b"\r"] > 0
+    why_not = ("quote characters" if counts[b'"'] else "NUL or \\x01 bytes" if counts[b"\x00"] or counts[b"\x01"]
+               else "line breaks other than \\n or \\r\\n throughout"
+               if crlf and not counts[b"\r"] == counts[b"\r\n"] == counts[b"\n"]
+               else "not valid UTF-8 after its BOM" if bom and not utf8 else None)
+    return ByteScan(encoding, "\r\n" if crlf else "\n", lines, why_not)
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -82,16 +118,12 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, list[str]]]:
     """The rows of a CSV with the physical line each starts on, streamed from disk."""
-    with open(path, "rb") as fh:
-        head = fh.read(CHUNK)
-    if not head.strip() and path.stat().st_size <= CHUNK:
-        raise FileRefused(path, "het bestand is leeg (0 bytes)", "Lever het bestand opnieuw aan, met kopregel")
-    encoding = file_encoding(path)
+    _refuse_empty(path)
+    encoding = encoding or file_encoding(path)
     with open(path, encoding=encoding, errors="replace", newline="") as text:
-        first = text.readline()
-        delimiter = _sniff_delimiter(first)
+        delimiter = _sniff_delimiter(text.readline())
         text.seek(0)
         reader = csv.reader(text, delimiter=delimiter)
         start = 1
@@ -102,6 +134,13 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as exc:
             raise FileRefused(path, f"regel {start} is geen geldige CSV ({exc})",
                               "Controleer aanhalingstekens rond velden en sla het bestand opnieuw op als CSV") from exc
+
+
+def _refuse_empty(path: Path) -> None:
+    with open(path, "rb") as fh:
+        head = fh.read(CHUNK)
+    if not head.strip() and path.stat().st_size <= CHUNK:
+        raise FileRefused(path, "het bestand is leeg (0 bytes)", "Lever het bestand opnieuw aan, met kopregel")
 
 
 def _cell_text(value: object) -> str:
@@ -165,20 +204,22 @@ BATCH_ROWS = 50_000  # rows per batch: memory stays flat whatever the file's siz
 
 
 def read_file(path: Path, source: Source, implied: dict[str, str], pseudonymiser: Pseudonymiser,
-              batch_rows: int = BATCH_ROWS) -> Iterator[RawFile]:
+              batch_rows: int = BATCH_ROWS, encoding: str | None = None) -> Iterator[RawFile]:
     """The file's rows in batches of `batch_rows`, read as they stream from disk. The header is checked
     before the first batch comes (a refused file yields nothing)."""
-    rows = _xlsx_rows(path, source) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
-    header: list[str] | None = None
-    for _, row in rows:
-        if "".join(row).strip():
-            header = row
-            break
-    if header is None:
-        raise FileRefused(path, "het bestand heeft geen kopregel", "Zet de kolomnamen op de eerste regel")
+    rows = _xlsx_rows(path, source) if path.suffix.lower() == ".xlsx" else _csv_rows(path, encoding)
+    _, header = _header(path, rows)
     mapping = _map_header(path, source, header)
     _check_required(path, source, set(mapping.values()), implied)
     return _batches(path, source, implied, pseudonymiser, mapping, rows, batch_rows)
+
+
+def _header(path: Path, rows: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str]]:
+    """The first row that is not blank, and its line: the header."""
+    for line, row in rows:
+        if "".join(row).strip():
+            return line, row
+    raise FileRefused(path, "het bestand heeft geen kopregel", "Zet de kolomnamen op de eerste regel")
 
 
 def _batches(path: Path, source: Source, implied: dict[str, str], pseudonymiser: Pseudonymiser,
