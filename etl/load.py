@@ -45,7 +45,7 @@ from etl.publish import (
 from etl.read import DATA_SUFFIXES, FileRefused, RawFile, read_file
 from etl.read_duckdb import TABLE as RAW_STAGED
 from etl.read_duckdb import Staged, stage_csv
-from etl.retention import apply_retention, cutoff
+from etl.retention import AGE_OF_ROW, PERSON_TABLES, apply_retention, cutoff
 from etl.sources import LOAD_ORDER, SOURCES, Field, Source, source_for_filename
 from etl.validate import Context, municipality_code, parse
 from warehouse import checks
@@ -293,20 +293,29 @@ class Loader:
 
     # --- merging and publishing ---
 
+    def retention(self) -> tuple[date, int]:
+        """The retention rule of this load: the first day kept, and the Doorstroompunt's upper age."""
+        settings = load_settings()
+        return (cutoff(self.ctx.load_date, int(settings.get("privacy", "bewaartermijn_schooljaren"))),
+                int(settings.get("leeftijden", "doorstroompunt_max")))
+
     def merge_counts(self) -> dict[str, tuple[int, int, int]]:
         """Per file: (loaded, updated, unchanged). A row of a key not published before is loaded (the first
         of its key in this load) or an update (a later one). A row of a published key is unchanged when the
         key's row after the merge holds the published values (a delivery again, or an older state that the
-        published one wins against), else an update."""
+        published one wins against), else an update. Onto a published version, a row of a new key that the
+        retention rule removes in this same load (etl/retention.py) is unchanged too: it leaves the published
+        version as it was, so the demo folder loaded again changes nothing (docs/operations.md)."""
         counts: dict[str, tuple[int, int, int]] = {}
+        keep_from, max_age = self.retention()
         for source in SOURCES:
             key = ", ".join(source.key)
             values = f"hash({', '.join(stored_columns(source))})"
             on = " AND ".join(f"n.{k} IS NOT DISTINCT FROM {{t}}.{k}" for k in source.key)
             has_old = self.has_old and self._old_has(f"stg_{source.name}")
             comparable = has_old and self._old_columns(f"stg_{source.name}") == set(stored_columns(source))
+            order = f"({source.order_by}) DESC NULLS LAST, " if source.order_by else ""
             if comparable:
-                order = f"({source.order_by}) DESC NULLS LAST, " if source.order_by else ""
                 union = f"SELECT * FROM old.stg_{source.name} UNION ALL BY NAME SELECT * FROM new_{source.name}"
                 joins = f"""
                     LEFT JOIN (SELECT DISTINCT ON ({key}) {key}, {values} AS h FROM old.stg_{source.name}) o
@@ -321,15 +330,36 @@ class Loader:
                 present, same = "o.h IS NOT NULL", "false"
             else:
                 joins, present, same = "", "false", "false"
+            expired = self._expired(source, keep_from, max_age) if self.has_old else "false"
             rows = self.work.execute(f"""
-                SELECT n._file, count(*) FILTER (WHERE NOT ({present}) AND NOT n.earlier),
-                       count(*) FILTER (WHERE {present} AND {same}), count(*)
-                FROM (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY _seq) > 1 AS earlier
-                      FROM new_{source.name}) n {joins}
+                SELECT n._file, count(*) FILTER (WHERE NOT ({present}) AND NOT n.earlier AND NOT n.gone),
+                       count(*) FILTER (WHERE ({present} AND {same}) OR (NOT ({present}) AND n.gone)), count(*)
+                FROM (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY _seq) > 1 AS earlier,
+                             coalesce(bool_or(_win = 1 AND _expired) OVER (PARTITION BY {key}), false) AS gone
+                      FROM (SELECT *, ({expired}) AS _expired,
+                                   row_number() OVER (PARTITION BY {key} ORDER BY {order}_seq DESC) AS _win
+                            FROM new_{source.name})) n {joins}
                 GROUP BY n._file""").fetchall()
             for name, loaded, unchanged, total in rows:
                 counts[name] = (loaded, total - loaded - unchanged, unchanged)
         return counts
+
+    def _expired(self, source: Source, keep_from: date, max_age: int) -> str:
+        """SQL over a row of new_<source>: true when the retention rule removes it in this load, were it the
+        row of its key after the merge (only asked of keys not published before). For a person: nothing of them
+        can remain (no published row in any person table, no new row there that the rule keeps) and they were
+        past the Doorstroompunt's age at the cutoff; when in doubt, false (the load then rebuilds)."""
+        keep = f"DATE '{keep_from.isoformat()}'"
+        table = f"stg_{source.name}"
+        if table in AGE_OF_ROW:
+            return f"{AGE_OF_ROW[table]} < {keep}"
+        if source.name != "personen":
+            return "false"
+        remains = [f"SELECT person_id FROM new_{t.removeprefix('stg_')} WHERE NOT coalesce({AGE_OF_ROW[t]} < {keep}, "
+                   "false)" for t in PERSON_TABLES]
+        remains += [f"SELECT person_id FROM old.{t}" for t in PERSON_TABLES if self._old_has(t)]
+        return (f"person_id NOT IN ({' UNION '.join(remains)}) AND year({keep}) - geboortejaar - "
+                f"CASE WHEN month({keep}) < geboortemaand THEN 1 ELSE 0 END > {int(max_age)}")
 
     def _old_columns(self, table: str) -> set[str]:
         return {r[0] for r in self.work.execute(
@@ -340,10 +370,8 @@ class Loader:
         self.work.execute(f"ATTACH {sql_path(build_path)} AS nw")
         for source in SOURCES:
             self._merge_source(source)
-        settings = load_settings()
-        keep_from = cutoff(self.ctx.load_date, int(settings.get("privacy", "bewaartermijn_schooljaren")))
-        self.retention_removed = apply_retention(self.work, "nw", keep_from,
-                                                 int(settings.get("leeftijden", "doorstroompunt_max")))
+        keep_from, max_age = self.retention()
+        self.retention_removed = apply_retention(self.work, "nw", keep_from, max_age)
         self._write_history(history)
         self._write_fingerprint(history["fingerprint"])
         fault("merged")

@@ -186,3 +186,59 @@ def test_a_delivery_again_without_changes_keeps_the_figures_without_rebuilding_t
 
     with pytest.raises(AssertionError, match="rebuilt"):
         load(src, tmp_path / "wh", load_date=date(2025, 11, 16))
+
+
+def test_the_same_folder_again_with_rows_older_than_the_retention_period_is_a_no_change_load(
+        tmp_path: Path, monkeypatch) -> None:
+    """Rows the retention rule removes (older than 10 school years before the load date 15-11-2025: before
+    1-8-2015) come in again with every load of the same folder. They change nothing, so they count as unchanged
+    and the second load takes over the published figures without a rebuild; the counts still add up."""
+    import etl.load as etl_load
+
+    old_person = BSN_C  # born 1990: 25 at the cutoff, past the Doorstroompunt's 23, nothing of them after 2014
+    files = {
+        "gemeenten.csv": GEMEENTEN, "bevolking.csv": BEVOLKING,
+        "personen.csv": "bsn;geboortedatum;gemeente_code\n"
+                        f"{BSN_A};01-05-2010;GM0758\n{old_person};01-01-1990;GM0758\n",
+        "inschrijvingen.csv": "bsn;brin;vestiging;datum_inschrijving;datum_uitschrijving;onderwijssoort\n"
+                              f"{old_person};06HO;00;01-08-2006;01-07-2014;VO\n"
+                              f"{BSN_A};06HO;00;01-08-2022;;VO\n",
+        "verzuimmeldingen_2024-03.csv": HEADER + (f"M0;{old_person};06HO;00;01-03-2014;V3;G;GM0758;01-03-2014\n"
+                                                  f"M1;{BSN_A};06HO;00;01-03-2024;V3;B;GM0758;01-03-2024\n"),
+    }
+    src = write_files(tmp_path / "src", files)
+    first = load(src, tmp_path / "wh")
+    assert first.published, first.message
+    # the first load brings every row in (nothing published to compare with); retention removes the old ones
+    assert query(tmp_path / "wh", "SELECT meldingsnummer FROM stg_verzuimmeldingen") == [("M1",)]
+    assert query(tmp_path / "wh", "SELECT count(*) FROM stg_personen") == [(1,)]
+    assert query(tmp_path / "wh", "SELECT count(*) FROM stg_inschrijvingen") == [(1,)]
+    before = figures(tmp_path / "wh")
+
+    def no_build(*args, **kwargs) -> None:
+        raise AssertionError("the models were rebuilt although nothing changed")
+
+    monkeypatch.setattr(etl_load, "build_models", no_build)
+    again = load(src, tmp_path / "wh")
+    assert again.published, again.message
+    counts = {f.name: (f.read, f.loaded, f.updated, f.unchanged, f.rejected) for f in again.files}
+    assert counts == {"gemeenten.csv": (2, 0, 0, 2, 0), "bevolking.csv": (2, 0, 0, 2, 0),
+                      "personen.csv": (2, 0, 0, 2, 0), "inschrijvingen.csv": (2, 0, 0, 2, 0),
+                      "verzuimmeldingen_2024-03.csv": (2, 0, 0, 2, 0)}
+    assert all(r == lo + up + un + rej for r, lo, up, un, rej in counts.values())
+    assert "0 geladen, 0 bijgewerkt, 10 ongewijzigd, 0 afgekeurd" in again.message
+    assert figures(tmp_path / "wh") == before
+    assert query(tmp_path / "wh", "SELECT rows_read, rows_loaded, rows_updated, rows_unchanged, rows_rejected "
+                                  "FROM load_history ORDER BY load_id") == [(10, 10, 0, 0, 0), (10, 0, 0, 10, 0)]
+
+
+def test_a_row_older_than_the_retention_period_beside_a_new_one_still_rebuilds(tmp_path: Path) -> None:
+    """Only rows the rule removes count as unchanged: a new row of a kept year is loaded (and rebuilds)."""
+    src = write_files(tmp_path / "src", FILES)
+    assert load(src, tmp_path / "wh").published
+    late = HEADER + (f"M0;{BSN_C};06HO;00;01-03-2014;V3;G;GM0758;01-03-2014\n"
+                     f"M9;{BSN_C};06HO;00;01-05-2024;V3;B;GM0758;01-05-2024\n")
+    again = load(write_files(tmp_path / "may", {"verzuimmeldingen_2024-05.csv": late}), tmp_path / "wh")
+    assert [(f.read, f.loaded, f.updated, f.unchanged, f.rejected) for f in again.files] == [(2, 1, 0, 1, 0)]
+    assert query(tmp_path / "wh", "SELECT meldingsnummer FROM stg_verzuimmeldingen ORDER BY 1") == \
+        [("M1",), ("M2",), ("M3",), ("M9",)]
