@@ -42,10 +42,11 @@ dash.register_page(__name__, path="/data", name="Data", title="Data - RBL Monito
 # (field, Dutch header, decimals: None for text) as the grid shows them and the downloads write them
 HISTORY = [("load_id", "Lading", 0), ("finished_at", "Gepubliceerd", None), ("load_date", "Laaddatum", None),
            ("files", "Bestanden", 0), ("rows_read", "Gelezen", 0), ("rows_loaded", "Geladen", 0),
-           ("rows_updated", "Bijgewerkt", 0), ("rows_rejected", "Afgekeurd", 0), ("duration_s", "Duur (s)", 1)]
+           ("rows_updated", "Bijgewerkt", 0), ("rows_unchanged", "Ongewijzigd", 0), ("rows_rejected", "Afgekeurd", 0),
+           ("duration_s", "Duur (s)", 1)]
 FILES = [("load_id", "Lading", 0), ("file", "Bestand", None), ("source", "Bron", None),
          ("checksum", "Controlegetal", None), ("rows_read", "Gelezen", 0), ("rows_loaded", "Geladen", 0),
-         ("rows_updated", "Bijgewerkt", 0), ("rows_rejected", "Afgekeurd", 0)]
+         ("rows_updated", "Bijgewerkt", 0), ("rows_unchanged", "Ongewijzigd", 0), ("rows_rejected", "Afgekeurd", 0)]
 REJECTS = [("file", "Bestand", None), ("line", "Regel", 0), ("source", "Bron", None), ("reason", "Reden", None)]
 OPEN = [("meldingsnummer", "Meldingsnummer", None), ("report_date", "Melddatum", None), ("school_id", "School", None),
         ("municipality_code", "Gemeente", None), ("working_days", "Werkdagen", 0)]

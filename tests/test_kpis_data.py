@@ -97,10 +97,17 @@ def test_laadhistorie(wh: KpiWarehouse) -> None:
     got = wh.rows(finished_on(wh), "laadhistorie")
     assert_rows(got, {
         (REGIO, "lading=1"): (16, None, None), (REGIO, "lading=1;maat=geladen"): (12, None, None),
-        (REGIO, "lading=1;maat=bijgewerkt"): (0, None, None), (REGIO, "lading=1;maat=afgekeurd"): (4, None, None),
+        (REGIO, "lading=1;maat=bijgewerkt"): (0, None, None), (REGIO, "lading=1;maat=ongewijzigd"): (0, None, None),
+        (REGIO, "lading=1;maat=afgekeurd"): (4, None, None),
         (REGIO, "lading=2"): (5, None, None), (REGIO, "lading=2;maat=geladen"): (2, None, None),
-        (REGIO, "lading=2;maat=bijgewerkt"): (1, None, None), (REGIO, "lading=2;maat=afgekeurd"): (1, None, None),
+        (REGIO, "lading=2;maat=bijgewerkt"): (1, None, None), (REGIO, "lading=2;maat=ongewijzigd"): (1, None, None),
+        (REGIO, "lading=2;maat=afgekeurd"): (1, None, None),
     }, complete_for=(REGIO, BREDA, ALTENA, ETTEN_LEUR))
+    # read = loaded + updated + unchanged + rejected, for every load
+    values = {breakdown: value for (_, breakdown), (value, *_rest) in got.items()}
+    for load in ("lading=1", "lading=2"):
+        parts = ("geladen", "bijgewerkt", "ongewijzigd", "afgekeurd")
+        assert values[load] == sum(values[f"{load};maat={part}"] for part in parts)
 
 
 def test_afgekeurde_regels(wh: KpiWarehouse) -> None:

@@ -97,13 +97,15 @@ def data_date(wh: Warehouse) -> date | None:
 def load_history(wh: Warehouse) -> pd.DataFrame:
     """Every published load, newest first."""
     return wh.df("""SELECT load_id, started_at, finished_at, load_date, source_dir, files, rows_read, rows_loaded,
-                           rows_updated, rows_rejected, duration_s, result
+                           rows_updated, coalesce(rows_unchanged, 0) AS rows_unchanged, rows_rejected, duration_s,
+                           result
                     FROM load_history ORDER BY load_id DESC""")
 
 
 def load_files(wh: Warehouse) -> pd.DataFrame:
     """Every file of every published load: name, source, checksum and its row counts."""
-    return wh.df("""SELECT load_id, file, source, checksum, rows_read, rows_loaded, rows_updated, rows_rejected
+    return wh.df("""SELECT load_id, file, source, checksum, rows_read, rows_loaded, rows_updated,
+                           coalesce(rows_unchanged, 0) AS rows_unchanged, rows_rejected
                     FROM load_files ORDER BY load_id DESC, file""")
 
 

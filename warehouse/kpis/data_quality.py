@@ -9,8 +9,11 @@ SPECS, _add = collector()
 
 _add(id="laadhistorie", label="Laadhistorie", section="data",
      definition="Per gepubliceerde lading met een laaddatum tot en met de peildatum (lading=N): regels "
-                "gelezen, en geladen, bijgewerkt en afgekeurd (maat=...). Bestanden, controlegetallen en duur "
-                "staan op de pagina Data.",
+                "gelezen, en geladen, bijgewerkt, ongewijzigd en afgekeurd (maat=...); gelezen = geladen + "
+                "bijgewerkt + ongewijzigd + afgekeurd. Ongewijzigd: opnieuw aangeleverd zoals het al stond, of "
+                "ouder dan de bewaartermijn (de bewaarregel verwijdert het toch). Ladingen van voor deze maat "
+                "telden zulke regels als bijgewerkt (ongewijzigd 0). Bestanden, controlegetallen en duur staan "
+                "op de pagina Data.",
      numerator="regels", denominator="–", period_kind="peildatum", unit="aantal",
      legal_basis="AVG art. 5 (juistheid, verantwoording)", source="Bron: RBL Monitor", breakdowns=("lading", "maat"),
      decimals=0, suppression="internal",
@@ -18,9 +21,11 @@ _add(id="laadhistorie", label="Laadhistorie", section="data",
      compute=(Custom("""
         SELECT p.period, 'REGIO', 'lading=' || h.load_id || m.suffix,
                CASE m.suffix WHEN '' THEN h.rows_read WHEN ';maat=geladen' THEN h.rows_loaded
-                    WHEN ';maat=bijgewerkt' THEN h.rows_updated ELSE h.rows_rejected END, NULL, NULL
+                    WHEN ';maat=bijgewerkt' THEN h.rows_updated
+                    WHEN ';maat=ongewijzigd' THEN coalesce(h.rows_unchanged, 0) ELSE h.rows_rejected END, NULL, NULL
         FROM periods p JOIN load_history h ON h.load_date <= p.start_date,
-             (SELECT unnest(['', ';maat=geladen', ';maat=bijgewerkt', ';maat=afgekeurd']) AS suffix) m"""),))
+             (SELECT unnest(['', ';maat=geladen', ';maat=bijgewerkt', ';maat=ongewijzigd', ';maat=afgekeurd'])
+                 AS suffix) m"""),))
 
 _add(id="afgekeurde_regels", label="Afgekeurde regels", section="data",
      definition="Afgekeurde regels van de laatste lading van elk bestand (laaddatum tot en met de peildatum), "
