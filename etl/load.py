@@ -104,6 +104,21 @@ class LoadResult:
     files: list[FileReport] = field(default_factory=list)
     rejects: list[tuple[str, int, str, str]] = field(default_factory=list)  # file, line, source, reason
     duration_s: float = 0.0
+    phases: dict[str, dict[str, float]] = field(default_factory=dict)  # phase -> cpu_s, wall_s (load_log.jsonl)
+
+
+class Phases:
+    """CPU (this process, DuckDB's threads included) and wall seconds per phase of a load, for the load log:
+    what reading costs apart from building the marts (docs/performance.md)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, dict[str, float]] = {}
+        self._cpu, self._wall = time.process_time(), time.monotonic()
+
+    def mark(self, phase: str) -> None:
+        cpu, wall = time.process_time(), time.monotonic()
+        self.times[phase] = {"cpu_s": round(cpu - self._cpu, 2), "wall_s": round(wall - self._wall, 2)}
+        self._cpu, self._wall = cpu, wall
 
 
 def stored_columns(source: Source) -> dict[str, str]:
@@ -501,8 +516,9 @@ def run_load(source_dir: Path | str, warehouse_dir: Path | str, report_path: Pat
         except BlockingIOError:
             return LoadResult(False, EXIT_BUSY, f"Er loopt al een lading in {warehouse_dir}; deze lading is niet "
                               "gestart. Wacht tot de andere lading klaar is en start deze daarna opnieuw.")
+        phases = Phases()
         try:
-            result = _run_locked(source_dir, warehouse_dir, load_date or date.today(), say, t0, started)
+            result = _run_locked(source_dir, warehouse_dir, load_date or date.today(), say, t0, started, phases)
         except OSError as exc:
             if not _disk_full(exc):
                 raise
@@ -517,11 +533,13 @@ def run_load(source_dir: Path | str, warehouse_dir: Path | str, report_path: Pat
                 raise
             result = _disk_full_result(warehouse_dir)
     result.duration_s = time.monotonic() - t0
+    result.phases = phases.times
     if report_path is not None:
         write_report(Path(report_path), result.rejects)
     try:
         _log_attempt(warehouse_dir, {"load_id": result.load_id, "started_at": started, "result": result.exit_code,
-                                     "message": result.message, "files": [f.__dict__ for f in result.files]})
+                                     "message": result.message, "phases": result.phases,
+                                     "files": [f.__dict__ for f in result.files]})
     except OSError as exc:  # a full disk may refuse even this line; the result still says what happened
         if not _disk_full(exc):
             raise
@@ -542,7 +560,7 @@ def _disk_full_result(warehouse_dir: Path) -> LoadResult:
 
 
 def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Callable[[str], None],
-                t0: float, started: datetime) -> LoadResult:
+                t0: float, started: datetime, phases: Phases) -> LoadResult:
     loader: Loader | None = None
     reports: list[FileReport] = []
     rejects: list[tuple[str, int, str, str]] = []
@@ -553,6 +571,7 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
             say(note)
         loader = Loader(warehouse_dir, load_date)
         pseudonymiser = Pseudonymiser()  # one per load: a person number is hashed once, whatever file it is in
+        phases.mark("start")
         for index, (path, source, implied) in enumerate(files):
             say(f"[{index + 1}/{len(files)}] {path.name} ({source.name}) ...")
             report = FileReport(path.name, source.name, _checksum(path))
@@ -560,9 +579,11 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
             check_rejects(path, report.rejected)
             reports.append(report)
             fault("read")
+        phases.mark("read_validate")
         if rejects:
             loader.work.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?)", rejects)
         counts = loader.merge_counts()
+        phases.mark("compare")
         for fr in reports:
             fr.loaded, fr.updated, fr.unchanged = counts.get(fr.name, (0, 0, 0))
         totals = [sum(getattr(f, a) for f in reports) for a in ("read", "loaded", "updated", "rejected", "unchanged")]
@@ -575,6 +596,7 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
             loader.reuse(version / DB_FILENAME, history)
             loader.close()
             loader = None
+            phases.mark("reuse")
             fault("built")
             link_facts(previous, version)
         else:
@@ -582,10 +604,13 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
             loader.build(version / DB_FILENAME, history)
             loader.close()
             loader = None
+            phases.mark("build")
             fault("built")
             export_facts(version)
+        phases.mark("facts")
         fault("facts")
         publish(warehouse_dir, version)
+        phases.mark("publish")
         return LoadResult(True, 0, f"Gepubliceerd: lading {version.name}, {len(reports)} bestanden, "
                           f"{totals[0]} regels gelezen, {totals[1]} geladen, {totals[2]} bijgewerkt, "
                           f"{totals[4]} ongewijzigd, {totals[3]} afgekeurd.", int(version.name), reports, rejects)

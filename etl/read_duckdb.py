@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from etl.pseudonym import Pseudonymiser
 from etl.read import (
@@ -34,7 +33,6 @@ from etl.read import (
     _csv_rows,
     _header,
     _map_header,
-    _person,
     _sniff_delimiter,
     scan_bytes,
 )
@@ -149,21 +147,16 @@ def _split(con: duckdb.DuckDBPyConnection, source: Source, implied: dict[str, st
 
 
 def _pseudonymise(con: duckdb.DuckDBPyConnection, source: Source, pseudonymiser: Pseudonymiser) -> None:
-    """Pseudonyms once per distinct (bsn, onderwijsnummer); the numbers themselves go no further."""
+    """Pseudonyms once per distinct (bsn, onderwijsnummer), in DuckDB (etl/pseudonym.py); the person numbers
+    themselves go no further than these temporary tables."""
     if not any(f.kind == "person" for f in source.fields):
         con.execute(f"""CREATE OR REPLACE TEMP TABLE {TABLE} AS SELECT * EXCLUDE (_bsn, _fallback),
             NULL::VARCHAR AS person_id, NULL::VARCHAR AS _person_error FROM raw_split""")
     else:
-        pairs = con.execute("SELECT DISTINCT _bsn, _fallback FROM raw_split").fetchall()
-        results = [_person(pseudonymiser, bsn, fallback) for bsn, fallback in pairs]
-        con.register("raw_persons", pa.table({
-            "bsn": pa.array([p[0] for p in pairs], pa.string()),
-            "fallback": pa.array([p[1] for p in pairs], pa.string()),
-            "person_id": pa.array([r[0] for r in results], pa.string()),
-            "err": pa.array([r[1] for r in results], pa.string())}))
+        pseudonymiser.persons_in_sql(con, "raw_split", "raw_persons")
         con.execute(f"""CREATE OR REPLACE TEMP TABLE {TABLE} AS
             SELECT r.* EXCLUDE (_bsn, _fallback), p.person_id, p.err AS _person_error FROM raw_split r
             LEFT JOIN raw_persons p
-                ON p.bsn IS NOT DISTINCT FROM r._bsn AND p.fallback IS NOT DISTINCT FROM r._fallback""")
-        con.unregister("raw_persons")
+                ON p._bsn IS NOT DISTINCT FROM r._bsn AND p._fallback IS NOT DISTINCT FROM r._fallback""")
+        con.execute("DROP TABLE raw_persons")
     con.execute("DROP TABLE raw_split")

@@ -223,3 +223,27 @@ def test_hostile_csv_of_any_kind_reads_the_same_through_both_readers(tmp_path_fa
     work = tmp_path_factory.mktemp("both")
     fast, slow, _ = read_both(work, write_files(work / "src", {"verzuimmeldingen_2024-03.csv": data}))
     assert fast == slow
+
+
+ODD_NUMBERS = [None, "", " ", "0", "000000000", BSN_A, f" {BSN_A} ", "999.990.019", "999 990 019",
+               "\u00a0999990019\u2003", "99999001,0", f"{BSN_A},0", "99999002", "12345678", "123456789", "9999900191",
+               "abc", "99999001x",
+               "\u0669\u0669\u0669\u0669\u0669\u0660\u0660\u0661\u0669", "\u00b2" * 9, "99999.0019,0", ",0", "."]
+
+
+def test_person_numbers_in_any_spelling_give_the_same_pseudonym_or_reason_in_sql() -> None:
+    """The SQL pseudonyms of DuckDB's path (Pseudonymiser.persons_in_sql) against Pseudonymiser.person, for every
+    pair of odd spellings (BSN and onderwijsnummer): the same pseudonym or the same reason."""
+    import duckdb
+
+    from etl.read import _person
+
+    pairs = [(b, f) for b in ODD_NUMBERS for f in (None, "", "123456782", "12345678", "abc", BSN_B)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE numbers (_bsn VARCHAR, _fallback VARCHAR)")
+    con.executemany("INSERT INTO numbers VALUES (?, ?)", pairs)
+    KEY.persons_in_sql(con, "numbers", "persons")
+    got = {(b, f): (p, e) for b, f, p, e in con.execute("SELECT * FROM persons").fetchall()}
+    assert got == {pair: _person(KEY, *pair) for pair in pairs}
+    assert got[(BSN_A, None)] == (KEY.pseudonym(BSN_A), None)
+    assert got[("999.990.019", None)] == got[(BSN_A, "abc")]  # the same person however it is written
