@@ -100,7 +100,8 @@ class Pseudonymiser:
                 ELSE d END;
             CREATE OR REPLACE TEMP MACRO rbl_padded(d) AS CASE WHEN d = '' OR regexp_full_match(d, '0+') THEN NULL
                 WHEN regexp_full_match(d, '[0-9]{{8}}') THEN '0' || d ELSE d END;
-            CREATE OR REPLACE TEMP MACRO rbl_clean(x) AS rbl_padded(rbl_unzero(rbl_digits(x)));
+            CREATE OR REPLACE TEMP MACRO rbl_clean(x) AS CASE WHEN regexp_full_match(x, '[0-9]{{9}}')
+                AND x <> '000000000' THEN x ELSE rbl_padded(rbl_unzero(rbl_digits(x))) END;
             CREATE OR REPLACE TEMP MACRO rbl_elfproef(n) AS (9 * n[1]::INT + 8 * n[2]::INT + 7 * n[3]::INT
                 + 6 * n[4]::INT + 5 * n[5]::INT + 4 * n[6]::INT + 3 * n[7]::INT + 2 * n[8]::INT - n[9]::INT)
                 % 11 = 0""")

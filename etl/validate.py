@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from config.municipalities import DEFAULT_MUNICIPALITIES
 from etl.sources import Field, normalise_code
@@ -45,6 +46,7 @@ def _display_date(d: date) -> str:
     return d.strftime("%d-%m-%Y")
 
 
+@lru_cache(maxsize=1 << 17)  # files repeat dates across files too; a pure function of the text
 def parse_date(raw: str) -> date | None:
     text = raw.strip()
     if " " in text or "T" in text:  # a date-time: the date part is what counts
