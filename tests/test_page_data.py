@@ -51,3 +51,30 @@ def test_rejected_rows_sort_as_numbers_and_download_as_on_screen(dash_duo, demo_
     assert sorted(zip(got["Bestand"], got["Regel"], strict=True)) == sorted(
         (b["file"], f"{b['line']:,}".replace(",", ".")) for b in bad_rows)
     assert dash_duo.get_logs() == []
+
+
+def test_the_load_history_and_the_files_show_unchanged_rows_and_add_up(tmp_path: Path) -> None:
+    """/data's load history and files per load have a column "Ongewijzigd"; a folder loaded twice shows its
+    rows as loaded the first time and unchanged the second, and read = loaded + updated + unchanged + rejected
+    in every row of both tables."""
+    from tests.conftest import login_client
+    from tests.etl_helpers import BSN_A, BSN_B, load, write_files
+    from tests.test_access import router_body
+    from tests.test_security import _find_component
+
+    header = "meldingsnummer;bsn;brin;vestiging;melddatum;verzuimsoort;status;gemeente_code\n"
+    rows = f"M1;{BSN_A};06HO;00;01-03-2024;V3;B;GM0758\nM2;{BSN_B};06HO;00;04-03-2024;V3;X;GM0758\n"
+    src = write_files(tmp_path / "src", {"gemeenten.csv": "gemeente_code;naam;uitvoeringsniveau\nGM0758;Breda;2\n",
+                                         "verzuimmeldingen_2024-03.csv": header + rows})
+    assert load(src, tmp_path / "wh").published and load(src, tmp_path / "wh").published
+    client = login_client(create_app(tmp_path / "wh"), "coordinator")
+    page = client.post("/_dash-update-component", json=router_body("/data")).get_json()
+    for grid_id in ("laadhistorie", "bestanden"):
+        grid = _find_component(page, grid_id)["props"]
+        assert "Ongewijzigd" in [c["headerName"] for c in grid["columnDefs"]], grid_id
+        for row in grid["rowData"]:
+            assert row["rows_read"] == (row["rows_loaded"] + row["rows_updated"] + row["rows_unchanged"]
+                                        + row["rows_rejected"]), (grid_id, row)
+    history = _find_component(page, "laadhistorie")["props"]["rowData"]
+    assert [(r["load_id"], r["rows_read"], r["rows_loaded"], r["rows_unchanged"], r["rows_rejected"])
+            for r in history] == [(2, 3, 0, 2, 1), (1, 3, 2, 0, 1)]
