@@ -207,7 +207,7 @@ def one_line_csv_bytes(draw: st.DrawFn) -> bytes:
     return text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"])), errors="replace")
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+@settings(max_examples=20, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=one_line_csv_bytes(), name=st.sampled_from(["verzuimmeldingen_2024-03.csv", "NenR2023DI27GZ.csv"]))
 def test_hostile_one_line_csv_reads_the_same_through_both_readers(tmp_path_factory, data: bytes, name: str) -> None:
@@ -216,7 +216,7 @@ def test_hostile_one_line_csv_reads_the_same_through_both_readers(tmp_path_facto
     assert fast == slow
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, database=None,
+@settings(max_examples=8, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=csv_bytes())
 def test_hostile_csv_of_any_kind_reads_the_same_through_both_readers(tmp_path_factory, data: bytes) -> None:
