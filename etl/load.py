@@ -88,7 +88,7 @@ def read_one(loader: Loader, report: FileReport, path: Path, source: Source, imp
         rejects.extend(file_rejects)
         return
     report.reader = "xlsx" if staged.why_not == "xlsx" else f"csv: {staged.why_not}"
-    for batch in read_file(path, source, implied, pseudonymiser):
+    for batch in read_file(path, source, implied, pseudonymiser, encoding=staged.encoding):
         file_rejects = loader.add_file(batch, index)
         report.read += batch.rows_read
         report.rejected += len(file_rejects)

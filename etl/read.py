@@ -4,7 +4,9 @@ Takes what real exports bring: `;`, `,` or tab separated CSV with quoted fields 
 line breaks inside), UTF-8 with or without BOM or Windows-1252, `.xlsx` (the sheet named after
 the source, else the first), header names in any spelling, DUO's `#` header. Columns the source
 does not know (names, addresses, free text) are dropped here and never stored. A BSN is replaced
-by its pseudonym before the row leaves this module.
+by its pseudonym before the row leaves this module. This is the reference reader and the fallback:
+a CSV whose every record is one physical line is read by DuckDB's own reader instead
+(etl/read_duckdb.py), with the same result.
 """
 
 from __future__ import annotations

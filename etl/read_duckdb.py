@@ -52,6 +52,7 @@ class Staged:
 
     rows_read: int | None
     why_not: str | None = None
+    encoding: str | None = None  # when known: the csv module path need not scan the file again
 
 
 def _literal(value: str | None) -> str:
@@ -75,7 +76,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source, implie
     mapping = _map_header(path, source, header)
     _check_required(path, source, set(mapping.values()), implied)
     if scan.why_not:
-        return Staged(None, scan.why_not)
+        return Staged(None, scan.why_not, scan.encoding)
     with open(path, encoding=scan.encoding, errors="replace", newline="") as text:
         delimiter = _sniff_delimiter(text.readline())
     readable = path
@@ -88,7 +89,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source, implie
         if readable != path:
             readable.unlink(missing_ok=True)
     if why_not:
-        return Staged(None, why_not)
+        return Staged(None, why_not, scan.encoding)
     _split(con, source, implied, mapping, header_line, delimiter)
     _pseudonymise(con, source, pseudonymiser)
     return Staged(con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
