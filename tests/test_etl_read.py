@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl.sources import SOURCE_BY_NAME, source_for_filename
-from etl.validate import Context, parse
+from etl.validate import Context, parse, parse_date
 from tests.etl_helpers import BSN_A, BSN_B, LOAD_DATE, load, query, write_files
 
 CTX = Context(LOAD_DATE)
@@ -172,3 +174,16 @@ def test_duo_nenr_layout_and_file_name(tmp_path: Path) -> None:
 def test_header_only_file_is_valid_with_zero_rows(tmp_path: Path) -> None:
     result = load(write_files(tmp_path / "src", {"zaken.csv": "zaak_id;bsn;soort;startdatum\n"}), tmp_path / "wh")
     assert result.published and [(f.read, f.loaded) for f in result.files] == [(0, 0)]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(text=st.one_of(
+    st.from_regex(r"[0-9]{1,4}[-/.]?[0-9]{1,3}[-/.]?[0-9]{1,4}", fullmatch=True),
+    st.builds(lambda d, fmt: d.strftime(fmt), st.dates(date(1, 1, 1), date(9999, 12, 31)),
+              st.sampled_from(["%d-%m-%Y", "%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%y"])),
+    st.text("0123456789-٠١٢٣ ", max_size=12)))
+def test_quick_date_shapes_read_as_strptime_reads_them(text: str) -> None:
+    from etl.validate import strptime_date
+
+    parse_date.cache_clear()
+    assert parse_date(text) == strptime_date(text.strip().split(" ")[0] if text.strip() else text.strip())
