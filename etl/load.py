@@ -44,7 +44,8 @@ from etl.publish import (
 )
 from etl.read import DATA_SUFFIXES, FileRefused, RawFile, read_file
 from etl.read_duckdb import TABLE as RAW_STAGED
-from etl.read_duckdb import Staged, stage_csv
+from etl.read_duckdb import VALUES as RAW_VALUES
+from etl.read_duckdb import Staged, drop_staged, stage_csv
 from etl.retention import AGE_OF_ROW, PERSON_TABLES, apply_retention, cutoff
 from etl.sources import LOAD_ORDER, SOURCES, Field, Source, source_for_filename
 from etl.validate import Context, municipality_code, parse
@@ -221,25 +222,28 @@ class Loader:
         staged = stage_csv(self.work, path, source, implied, pseudonymiser, self.work_dir)
         if staged.rows_read is None:
             return staged, []
-        rejects = self._validate(RAW_STAGED, path, source, file_index)
-        self.work.execute(f"DROP TABLE {RAW_STAGED}")
-        return staged, rejects
+        try:
+            return staged, self._validate(RAW_STAGED, path, source, file_index, values_from=RAW_VALUES)
+        finally:
+            drop_staged(self.work)
 
-    def _validate(self, relation: str, path: Path, source: Source, file_index: int) -> list[tuple[str, int, str, str]]:
-        """Parse and check the raw rows of `relation` in SQL and insert the good ones into new_<source>."""
+    def _validate(self, relation: str, path: Path, source: Source, file_index: int,
+                  values_from: str | None = None) -> list[tuple[str, int, str, str]]:
+        """Parse and check the raw rows of `relation` in SQL and insert the good ones into new_<source>; each
+        column's distinct values are collected from `values_from` (the same raw text), else `relation`."""
         names = [f.name for f in source.fields if f.kind != "person"]
         reason_parts = []
         for f in source.fields:
             if f.kind == "person":
                 reason_parts.append("r._person_error")
                 continue
-            self._register_mapping(relation, f)
+            self._register_mapping(values_from or relation, f)
             reason_parts.append(f"m_{f.name}.err")
         joins = " ".join(f"LEFT JOIN map_{n} m_{n} ON m_{n}.raw IS NOT DISTINCT FROM r.{n}" for n in names)
         selects = ", ".join(f"m_{n}.val AS {n}" for n in names)
         if "gemeente_code_bron" in source.stored_extra:
             # the delivered code, before Altena's predecessors are restated (they would share one key)
-            self._register_delivered_codes(relation)
+            self._register_delivered_codes(values_from or relation)
             selects += ", m_bron.val AS gemeente_code_bron"
             joins += " LEFT JOIN map_bron m_bron ON m_bron.raw IS NOT DISTINCT FROM r.gemeente_code"
         cross = self._cross_checks(source)

@@ -39,7 +39,8 @@ from etl.read import (
 from etl.sources import PERSON_FALLBACK, Source
 from warehouse.connection import sql_path
 
-TABLE = "raw_staged"
+TABLE = "raw_staged"  # a view: the rows with their pseudonyms (what the validation reads)
+VALUES = "raw_split"  # the raw text per field (where the validation collects each column's distinct values)
 LINE_SEPARATOR = "\x01"  # never in a file that takes this path (scan_bytes)
 # Python's str.isspace(): a row whose cells hold only these is blank and skipped, as on the csv module path
 BLANK = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x110000)) if c.isspace()) + "]*"
@@ -92,7 +93,12 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source, implie
         return Staged(None, why_not, scan.encoding)
     _split(con, source, implied, mapping, header_line, delimiter)
     _pseudonymise(con, source, pseudonymiser)
-    return Staged(con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
+    return Staged(con.execute(f"SELECT count(*) FROM {VALUES}").fetchone()[0])
+
+
+def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what stage_csv made (the raw lines' numbers go with it)."""
+    con.execute(f"DROP VIEW IF EXISTS {TABLE}; DROP TABLE IF EXISTS raw_persons; DROP TABLE IF EXISTS {VALUES}")
 
 
 def _transcode(path: Path, target: Path) -> None:
@@ -139,7 +145,7 @@ def _split(con: duckdb.DuckDBPyConnection, source: Source, implied: dict[str, st
     for name, alias in (("bsn", "_bsn"), (PERSON_FALLBACK, "_fallback")):
         at = positions.get(name)
         columns.append(f"{'NULL::VARCHAR' if at is None else f'c[{at}]'} AS {alias}")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE raw_split AS
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {VALUES} AS
         SELECT _line::INTEGER AS _line, {', '.join(columns)}
         FROM (SELECT _line, string_split(line, ?) AS c FROM raw_lines
               WHERE _line > ? AND NOT regexp_full_match(replace(coalesce(line, ''), ?, ''), ?))""",
@@ -148,16 +154,14 @@ def _split(con: duckdb.DuckDBPyConnection, source: Source, implied: dict[str, st
 
 
 def _pseudonymise(con: duckdb.DuckDBPyConnection, source: Source, pseudonymiser: Pseudonymiser) -> None:
-    """Pseudonyms once per distinct (bsn, onderwijsnummer), in DuckDB (etl/pseudonym.py); the person numbers
-    themselves go no further than these temporary tables."""
+    """Pseudonyms once per distinct (bsn, onderwijsnummer), in DuckDB (etl/pseudonym.py), joined to the rows by
+    the view `raw_staged`; the person numbers go no further than these temporary tables (drop_staged)."""
     if not any(f.kind == "person" for f in source.fields):
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE {TABLE} AS SELECT * EXCLUDE (_bsn, _fallback),
-            NULL::VARCHAR AS person_id, NULL::VARCHAR AS _person_error FROM raw_split""")
-    else:
-        pseudonymiser.persons_in_sql(con, "raw_split", "raw_persons")
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE {TABLE} AS
-            SELECT r.* EXCLUDE (_bsn, _fallback), p.person_id, p.err AS _person_error FROM raw_split r
-            LEFT JOIN raw_persons p
-                ON p._bsn IS NOT DISTINCT FROM r._bsn AND p._fallback IS NOT DISTINCT FROM r._fallback""")
-        con.execute("DROP TABLE raw_persons")
-    con.execute("DROP TABLE raw_split")
+        con.execute(f"""CREATE OR REPLACE TEMP VIEW {TABLE} AS SELECT * EXCLUDE (_bsn, _fallback),
+            NULL::VARCHAR AS person_id, NULL::VARCHAR AS _person_error FROM {VALUES}""")
+        return
+    pseudonymiser.persons_in_sql(con, VALUES, "raw_persons")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW {TABLE} AS
+        SELECT r.* EXCLUDE (_bsn, _fallback), p.person_id, p.err AS _person_error FROM {VALUES} r
+        LEFT JOIN raw_persons p
+            ON p._bsn IS NOT DISTINCT FROM r._bsn AND p._fallback IS NOT DISTINCT FROM r._fallback""")
