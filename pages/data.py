@@ -54,7 +54,10 @@ OPEN = [("meldingsnummer", "Meldingsnummer", None), ("report_date", "Melddatum",
 TABLES = {"afgekeurde-regels": REJECTS, "meldingen-zonder-status": OPEN, "laadhistorie": HISTORY}
 TABLE_KPIS = {"afgekeurde-regels": "afgekeurde_regels", "meldingen-zonder-status": "open_zonder_status",
               "laadhistorie": "laadhistorie"}  # the definition each file carries
-WIDE = {"file": 240, "reason": 480}  # grid columns a reader needs whole: the file to fix, the reason why
+WIDE = {"file": 240, "reason": 480,  # grid columns a reader needs whole: the file to fix, the reason why
+        # and the load counts' Dutch headers, which the grid would cut to "Ongewi..."
+        "finished_at": 150, "load_date": 130, "files": 125, "rows_updated": 135, "rows_unchanged": 145,
+        "rows_rejected": 130}
 
 
 def _button_ids(table: str) -> tuple[str, str]:
