@@ -19,15 +19,17 @@ from pathlib import Path
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
-from flask import Flask, has_request_context
+from flask import Flask, Response, has_request_context, request
 
 from access.web import current_viewer, guard_page_layouts, install, logout_form
+from pages import _router_cache
 from pages._components import LOCATION_ID
 from pages._data import WAREHOUSE_KEY
 from warehouse.connection import Warehouse, WarehouseMissing
 
 PROJECT = Path(__file__).resolve().parent
 DEFAULT_WAREHOUSE = PROJECT / "data" / "warehouse"
+VERSION_HEADER = "X-RBL-Version"
 
 
 def create_app(warehouse_dir: str | Path | None = None) -> dash.Dash:
@@ -41,6 +43,7 @@ def create_app(warehouse_dir: str | Path | None = None) -> dash.Dash:
         title="RBL Monitor",
         serve_locally=True,
         update_title=None,  # no "Updating..." flicker in the tab title on every callback
+        compress=True,  # flask-compress: zstd/brotli/gzip as the browser asks; plotly.js alone is 4,6 MB plain
     )
     app.index_string = INDEX_STRING
     _menu_toggle(app)
@@ -52,6 +55,7 @@ def create_app(warehouse_dir: str | Path | None = None) -> dash.Dash:
     # The shell holds no data: the navbar shows the pages of the viewer's role; pages draw the figures.
     app.layout = _shell
     install(app, secure_cookies=os.environ.get("RBL_INSECURE_COOKIES") != "1")
+    _router_cache.install(app.server, warehouse)  # after the guard: a refused request never reaches the cache
     return app
 
 
@@ -63,6 +67,13 @@ def _pin_warehouse_per_request(server: Flask, warehouse: Warehouse) -> None:
     def _pin() -> None:
         with contextlib.suppress(WarehouseMissing):  # pages say so themselves
             warehouse.pin()
+
+    @server.after_request
+    def _version(response: Response) -> Response:
+        # the version a callback's answer was read from: the load test checks no answer mixes two
+        if request.path == "/_dash-update-component" and warehouse.pinned is not None:
+            response.headers[VERSION_HEADER] = warehouse.pinned
+        return response
 
     @server.teardown_request
     def _unpin(_exc: BaseException | None) -> None:

@@ -13,6 +13,7 @@ import secrets
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,7 +53,35 @@ def store_path() -> Path:
     return Path(os.environ.get("RBL_ACCOUNTS") or DEFAULT_PATH)
 
 
+# Set while a web request watches what building its answer did with the store: pages/_router_cache.py keeps a
+# page only when the store was used for nothing but audit entries, and writes those again at every cached visit.
+_watch: ContextVar[list[tuple[str, ...]] | None] = ContextVar("rbl_store_watch", default=None)
+
+
+def watch() -> list[tuple[str, ...]]:
+    """From now on in this context, note every use of the store in the returned list (until `unwatch`): an audit
+    entry as ("audit", action, target), any other use as ("store",)."""
+    used: list[tuple[str, ...]] = []
+    _watch.set(used)
+    return used
+
+
+def unwatch() -> None:
+    _watch.set(None)
+
+
+def _note(*use: str) -> None:
+    used = _watch.get()
+    if used is not None:
+        used.append(use)
+
+
 def connect(path: Path | None = None) -> sqlite3.Connection:
+    _note("store")
+    return _connect(path)
+
+
+def _connect(path: Path | None = None) -> sqlite3.Connection:
     path = path or store_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists()
@@ -258,7 +287,8 @@ def list_sessions() -> list[Session]:
 
 def audit(username: str, role: str, action: str, target: str) -> None:
     """Who did what, and when; never the content of what they saw."""
-    with closing(connect()) as con, con:
+    _note("audit", action, target)
+    with closing(_connect()) as con, con:
         con.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?)",
                     (datetime.now(UTC).isoformat(timespec="seconds"), username, role, action, target))
 

@@ -243,6 +243,12 @@ class Warehouse:
         return stack[-1] if stack else None
 
     @property
+    def pinned(self) -> str | None:
+        """The version this thread has pinned, or None."""
+        pinned = self._pinned()
+        return pinned.key if pinned is not None else None
+
+    @property
     def version(self) -> str:
         """The version this thread reads (pinned, else published now): a cache key for derived data."""
         pinned = self._pinned()

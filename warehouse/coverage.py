@@ -19,10 +19,10 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from config.settings import load_settings
 from warehouse import queries
+from warehouse.cache import per_version
 from warehouse.kpi_engine import compute
 from warehouse.kpis import KPIS
 from warehouse.periods import period_bounds, shift_quarter
@@ -85,14 +85,14 @@ def covered_through(con) -> dict[str, date]:
     return {source: d for source, d in run(covered_through_sql())}
 
 
-@lru_cache(maxsize=16)
-def _cached(wh, version: str) -> tuple[tuple[str, date], ...]:
+@per_version()
+def _cached(wh) -> tuple[tuple[str, date], ...]:
     return tuple(covered_through(wh).items())
 
 
 def coverage(wh) -> dict[str, date]:
     """`covered_through` of a published warehouse, kept per published version."""
-    return dict(_cached(wh, wh.version))
+    return dict(_cached(wh))
 
 
 def figure_through(kpi: Kpi, kind: str, period: str, cover: dict[str, date]) -> date | None:
@@ -200,11 +200,11 @@ def comparison_values(wh, kpi: Kpi, kind: str, period: str, public: bool = False
     {(role, municipality_code, breakdown): (comparison period, through or None, value)}; `public` suppresses
     them as a portfolio holder's view is (warehouse.suppression, whole tables first). Kept per published
     version."""
-    return dict(_comparison_values(wh, wh.version, kpi.id, kind, period, public))
+    return dict(_comparison_values(wh, kpi.id, kind, period, public))
 
 
-@lru_cache(maxsize=256)
-def _comparison_values(wh, version: str, kpi_id: str, kind: str, period: str, public: bool) -> tuple:
+@per_version()
+def _comparison_values(wh, kpi_id: str, kind: str, period: str, public: bool) -> tuple:
     kpi = KPIS[kpi_id]
     cur = wh.cursor()
     try:

@@ -7,12 +7,12 @@ in `mart_kpi_values` at load time, computed on demand (same SQL) for any other p
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from config.settings import load_settings, small_number_threshold
+from warehouse.cache import per_version
 from warehouse.connection import Warehouse
 from warehouse.kpi_engine import units
 from warehouse.kpis import KPIS
@@ -39,15 +39,15 @@ def kpi_values(
     publications. Suppression needs whole tables (all breakdowns, all municipalities), so it is applied
     before the municipality and breakdown filters."""
     if public:
-        out = _public_rows(wh, wh.version, small_number_threshold(), tuple(kpi_ids),
-                           None if periods is None else tuple(periods))
+        out = _public_rows(wh, small_number_threshold(), tuple(kpi_ids), None if periods is None else tuple(periods))
         if municipality_code is not None:
             out = out[out["municipality_code"] == municipality_code]
         out = out if breakdown is None else out[out["breakdown"] == breakdown]
-        return out.copy()  # never the cached frame itself
-    return _rows(wh, kpi_ids, periods, municipality_code, breakdown)
+        return out
+    return _rows(wh, tuple(kpi_ids), None if periods is None else tuple(periods), municipality_code, breakdown)
 
 
+@per_version()
 def _rows(wh: Warehouse, kpi_ids: list[str] | tuple[str, ...], periods: list[str] | tuple[str, ...] | None,
           municipality_code: str | None = None, breakdown: str | None = None) -> pd.DataFrame:
     where, params = ["kpi_id IN (SELECT unnest($kpis))"], {"kpis": list(kpi_ids)}
@@ -65,35 +65,39 @@ def _rows(wh: Warehouse, kpi_ids: list[str] | tuple[str, ...], periods: list[str
     return wh.df(sql, params)
 
 
-@lru_cache(maxsize=256)
-def _public_rows(wh: Warehouse, version: str, threshold: int, kpi_ids: tuple[str, ...],
+@per_version()
+def _public_rows(wh: Warehouse, threshold: int, kpi_ids: tuple[str, ...],
                  periods: tuple[str, ...] | None) -> pd.DataFrame:
-    """The suppressed rows of whole tables, kept per published warehouse and threshold (`version` changes
-    with every publish): a portfolio holder's page asks for the same tables again and again, and suppressing them
-    (repeated to a fixpoint) costs far more than reading them."""
+    """The suppressed rows of whole tables, kept per published version and threshold (warehouse.cache): a
+    portfolio holder's page asks for the same tables again and again, and suppressing them (repeated to a
+    fixpoint) costs far more than reading them."""
     frame = _rows(wh, kpi_ids, periods)
     rows = suppress([tuple(r) for r in frame.itertuples(index=False)])
     out = pd.DataFrame(rows, columns=KPI_COLUMNS, dtype=object)  # value: numbers and "<5", "–", "×"
     return out.astype({"numerator": float, "denominator": float})  # as without suppression; None -> NaN
 
 
+@per_version()
 def periods(wh: Warehouse, period_kind: str) -> list[str]:
     """The periods of one kind (schooljaar, teljaar, peildatum, begrotingsjaar) with figures, oldest first."""
     rows = wh.rows("SELECT period FROM mart_periods WHERE period_kind = ? ORDER BY period", [period_kind])
     return [r[0] for r in rows]
 
 
+@per_version()
 def municipalities(wh: Warehouse) -> pd.DataFrame:
     """The participating municipalities: gemeente_code, naam, uitvoeringsniveau; sorted by name."""
     return wh.df("SELECT gemeente_code, naam, uitvoeringsniveau FROM int_municipalities ORDER BY naam")
 
 
+@per_version()
 def data_date(wh: Warehouse) -> date | None:
     """The date of the data: the load date of the latest published load (the day its files describe)."""
     rows = wh.rows("SELECT max(load_date) FROM load_history WHERE result = 'gepubliceerd'")
     return rows[0][0] if rows else None
 
 
+@per_version()
 def load_history(wh: Warehouse) -> pd.DataFrame:
     """Every published load, newest first."""
     return wh.df("""SELECT load_id, started_at, finished_at, load_date, source_dir, files, rows_read, rows_loaded,
@@ -102,6 +106,7 @@ def load_history(wh: Warehouse) -> pd.DataFrame:
                     FROM load_history ORDER BY load_id DESC""")
 
 
+@per_version()
 def load_files(wh: Warehouse) -> pd.DataFrame:
     """Every file of every published load: name, source, checksum and its row counts."""
     return wh.df("""SELECT load_id, file, source, checksum, rows_read, rows_loaded, rows_updated,
@@ -109,6 +114,7 @@ def load_files(wh: Warehouse) -> pd.DataFrame:
                     FROM load_files ORDER BY load_id DESC, file""")
 
 
+@per_version()
 def rejected_rows(wh: Warehouse) -> pd.DataFrame:
     """The rejected rows of the latest load of each file (file, line, source, reason; never a BSN)."""
     return wh.df("""WITH latest AS (SELECT file, max(load_id) AS load_id FROM load_files GROUP BY file)
@@ -116,6 +122,7 @@ def rejected_rows(wh: Warehouse) -> pd.DataFrame:
                     FROM load_rejects r JOIN latest USING (file, load_id) ORDER BY r.file, r.line""")
 
 
+@per_version()
 def reports_without_status(wh: Warehouse, on: date) -> pd.DataFrame:
     """The reports behind `open_zonder_status` on a date (meldingsnummer, report date, school,
     municipality; never a person): the same SQL as the figure, unaggregated."""
@@ -130,6 +137,7 @@ def reports_without_status(wh: Warehouse, on: date) -> pd.DataFrame:
         cur.close()
 
 
+@per_version()
 def schools(wh: Warehouse) -> pd.DataFrame:
     """Every school location: school_id (BRIN + vestiging), naam, sector, education_group (the
     `onderwijssoort` of the KPI breakdowns) and municipality_code; sorted by name."""
@@ -148,6 +156,7 @@ def vsv_norms(path: Path = VSV_NORMS_FILE) -> pd.DataFrame:
     return frame[["teljaar", "mbo_niveau", "norm_vsv_pct"]]
 
 
+@per_version()
 def national_references(wh: Warehouse, kpi_ids: list[str] | None = None) -> pd.DataFrame:
     """Published national values (source `landelijke_referenties`): kpi_id, period, breakdown ('' = total),
     value (the KPI's own unit), source (publisher, title, URL) and published (year); oldest period first. Empty
@@ -172,6 +181,7 @@ def national_value(wh: Warehouse, kpi_id: str, period: str, breakdown: str = "")
             "period": row["period"]}
 
 
+@per_version()
 def contact_person_exceptions(wh: Warehouse, on: str, with_staff: bool = False) -> pd.DataFrame:
     """The school locations behind `contactpersoon_dekking` (in the region, HO left out) that have no or
     several contact persons active on the reference date `on` (ISO date; counted by staff code; active =

@@ -33,6 +33,7 @@ import pandas as pd
 
 from config.settings import load_settings
 from warehouse import queries
+from warehouse.cache import per_version
 from warehouse.kpi_engine import compute
 from warehouse.kpis import KPIS
 
@@ -171,6 +172,7 @@ def min_school_size() -> int:
     return int(load_settings().get("signalen", "minimum_leerlingen"))
 
 
+@per_version()
 def funnels(wh, period: str, kpi_ids: tuple[str, ...] = (SCHOOL_KPI, *MUNICIPAL_KPIS)) -> dict[str, list[Unit]]:
     """Every funnel of `period` (a school year: the school and absence funnels; a count year: VSV; the same
     string is both, so `2023-2024` gives all four), per KPI id; KPIs without that period are left out."""
