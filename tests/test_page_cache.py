@@ -161,7 +161,8 @@ def test_view_api_results_are_kept_per_version_and_per_suppression(march: Path) 
 def test_assets_and_pages_are_sent_compressed(march: Path) -> None:
     app = create_app(march)
     client = login_client(app, "coordinator")
-    script = re.search(r'src="(/_dash-component-suites/dash_ag_grid/[^"]*\.js)"', client.get("/").get_data(as_text=True))
+    index = client.get("/").get_data(as_text=True)
+    script = re.search(r'src="(/_dash-component-suites/dash_ag_grid/[^"]*\.js)"', index)
     assert script, "the page loads AG Grid's bundle"
     plain = client.get(script.group(1))
     packed = client.get(script.group(1), headers={"Accept-Encoding": "gzip"})
