@@ -32,8 +32,9 @@ DEFAULT_WAREHOUSE = PROJECT / "data" / "warehouse"
 VERSION_HEADER = "X-RBL-Version"
 
 
-def create_app(warehouse_dir: str | Path | None = None) -> dash.Dash:
-    """A new app on the warehouse in `warehouse_dir` (else env RBL_WAREHOUSE, else data/warehouse)."""
+def create_app(warehouse_dir: str | Path | None = None, warm_pages: int = 0) -> dash.Dash:
+    """A new app on the warehouse in `warehouse_dir` (else env RBL_WAREHOUSE, else data/warehouse); with
+    `warm_pages`, it builds that many pages ahead of their first visit (pages/_router_cache.py)."""
     _forget_previous_pages()
     app = dash.Dash(
         __name__,
@@ -55,7 +56,7 @@ def create_app(warehouse_dir: str | Path | None = None) -> dash.Dash:
     # The shell holds no data: the navbar shows the pages of the viewer's role; pages draw the figures.
     app.layout = _shell
     install(app, secure_cookies=os.environ.get("RBL_INSECURE_COOKIES") != "1")
-    _router_cache.install(app.server, warehouse)  # after the guard: a refused request never reaches the cache
+    _router_cache.install(app.server, warehouse, warm_pages)  # after the guard: a refused request never gets here
     return app
 
 
@@ -122,8 +123,11 @@ def _menu_toggle(app: dash.Dash) -> None:
 
 
 def wsgi() -> Flask:
-    """The Flask server of a new app, for gunicorn (it cannot call `create_app().server` itself)."""
-    return create_app().server
+    """The Flask server of a new app, for gunicorn (it cannot call `create_app().server` itself); it warms
+    `RBL_PAGE_WARMUP` pages (default 48, 0 = none) at start and after each publish (docs/operations.md)."""
+    server = create_app(warm_pages=int(os.environ.get("RBL_PAGE_WARMUP", "48"))).server
+    _router_cache.start_warmup(server)
+    return server
 
 
 def _forget_previous_pages() -> None:

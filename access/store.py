@@ -55,14 +55,21 @@ def store_path() -> Path:
 
 # Set while a web request watches what building its answer did with the store: pages/_router_cache.py keeps a
 # page only when the store was used for nothing but audit entries, and writes those again at every cached visit.
-_watch: ContextVar[list[tuple[str, ...]] | None] = ContextVar("rbl_store_watch", default=None)
+@dataclass
+class _Watch:
+    used: list[tuple[str, ...]]
+    dry: bool  # a page built ahead of any visit (the page cache's warm-up): its audit entries are noted, not written
 
 
-def watch() -> list[tuple[str, ...]]:
+_watch: ContextVar[_Watch | None] = ContextVar("rbl_store_watch", default=None)
+
+
+def watch(dry: bool = False) -> list[tuple[str, ...]]:
     """From now on in this context, note every use of the store in the returned list (until `unwatch`): an audit
-    entry as ("audit", action, target), any other use as ("store",)."""
+    entry as ("audit", action, target), any other use as ("store",). With `dry`, audit entries are only noted:
+    nobody is looking (the page cache builds a page ahead of its first visit, and writes the entries then)."""
     used: list[tuple[str, ...]] = []
-    _watch.set(used)
+    _watch.set(_Watch(used, dry))
     return used
 
 
@@ -70,10 +77,13 @@ def unwatch() -> None:
     _watch.set(None)
 
 
-def _note(*use: str) -> None:
-    used = _watch.get()
-    if used is not None:
-        used.append(use)
+def _note(*use: str) -> bool:
+    """Note a use; True when it is a dry run (write nothing)."""
+    watching = _watch.get()
+    if watching is None:
+        return False
+    watching.used.append(use)
+    return watching.dry
 
 
 def connect(path: Path | None = None) -> sqlite3.Connection:
@@ -287,7 +297,8 @@ def list_sessions() -> list[Session]:
 
 def audit(username: str, role: str, action: str, target: str) -> None:
     """Who did what, and when; never the content of what they saw."""
-    _note("audit", action, target)
+    if _note("audit", action, target):
+        return
     with closing(_connect()) as con, con:
         con.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?)",
                     (datetime.now(UTC).isoformat(timespec="seconds"), username, role, action, target))

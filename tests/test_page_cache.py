@@ -171,3 +171,30 @@ def test_assets_and_pages_are_sent_compressed(march: Path) -> None:
     page = client.post("/_dash-update-component", json=router_body("/verzuim", BREDA),
                        headers={"Accept-Encoding": "br"})
     assert page.status_code == 200 and page.headers["Content-Encoding"] == "br"
+
+
+def test_the_warm_up_builds_pages_before_their_first_visit_and_again_after_a_publish(march: Path) -> None:
+    from pages._router_cache import EXTENSION, WARM_USER, start_warmup
+
+    app = create_app(march, warm_pages=48)
+    start_warmup(app.server)  # as app.wsgi does
+    warmer = app.server.extensions[EXTENSION].warmer
+    assert warmer.idle.wait(300)
+    client = login_client(app, "coordinator")
+    audited = len(store.audit_log(100_000))
+    # every page's default view was built for the coordinator before the first visit
+    assert view(client, "/verzuim").headers[CACHE_HEADER] == "hit"
+    assert view(client, "/data").headers[CACHE_HEADER] == "hit"
+    log = store.audit_log(100_000)
+    # building /data ahead wrote nothing to the audit log; the visit did, for the one who looked
+    assert not [row for row in log if row[1] == WARM_USER]
+    assert [row[1] for row in log[:len(log) - audited]] == ["coordinator"]
+    assert "Breda: 1,0 per 1.000" in view(client, "/verzuim", BREDA).get_data(as_text=True)
+
+    publish_april(march)
+    first = view(client, "/")  # the first request on version 2 starts building again what was viewed last
+    assert first.headers[VERSION_HEADER] == "2"
+    assert warmer.idle.wait(300)
+    again = view(client, "/verzuim", BREDA)
+    assert (again.headers[VERSION_HEADER], again.headers[CACHE_HEADER]) == ("2", "hit")
+    assert "Breda: 2,0 per 1.000 in 2023-2024" in again.get_data(as_text=True)
