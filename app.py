@@ -24,6 +24,8 @@ from flask import Flask, Response, has_request_context, request
 from access.web import current_viewer, guard_page_layouts, install, logout_form
 from pages import _router_cache
 from pages._components import LOCATION_ID
+from pages._compressed_assets import CompressedAssets
+from pages._compressed_assets import cache_key as compressed_key
 from pages._data import WAREHOUSE_KEY
 from warehouse.connection import Warehouse, WarehouseMissing
 
@@ -36,8 +38,12 @@ def create_app(warehouse_dir: str | Path | None = None, warm_pages: int = 0) -> 
     """A new app on the warehouse in `warehouse_dir` (else env RBL_WAREHOUSE, else data/warehouse); with
     `warm_pages`, it builds that many pages ahead of their first visit (pages/_router_cache.py)."""
     _forget_previous_pages()
+    server = Flask(__name__)
+    # the browser code compressed once at the highest level, everything else per response (pages/_compressed_assets.py)
+    server.config.update(COMPRESS_CACHE_BACKEND=CompressedAssets, COMPRESS_CACHE_KEY=compressed_key)
     app = dash.Dash(
         __name__,
+        server=server,
         use_pages=True,
         pages_folder=str(PROJECT / "pages"),
         assets_folder=str(PROJECT / "assets"),

@@ -9,6 +9,7 @@ brings a report of another Breda pupil (M3).
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 
@@ -168,6 +169,10 @@ def test_assets_and_pages_are_sent_compressed(march: Path) -> None:
     packed = client.get(script.group(1), headers={"Accept-Encoding": "gzip"})
     assert packed.headers["Content-Encoding"] == "gzip"
     assert len(packed.get_data()) < len(plain.get_data()) / 3
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    # served again from the worker's copy (recompressed at the highest level meanwhile, or not yet): the same file
+    again = client.get(script.group(1), headers={"Accept-Encoding": "gzip"})
+    assert gzip.decompress(again.get_data()) == plain.get_data()
     page = client.post("/_dash-update-component", json=router_body("/verzuim", BREDA),
                        headers={"Accept-Encoding": "br"})
     assert page.status_code == 200 and page.headers["Content-Encoding"] == "br"
