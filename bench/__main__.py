@@ -164,7 +164,8 @@ def _browser(warehouse: Path, env: dict[str, str]) -> dict[str, float]:
     paths = [p["path"] for p in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
              if "coordinator" in (p.get("access") or ())]
     accounts()
-    base, server = start_server(warehouse, env)
+    # no warm-up: its background builds would compete with the browser for the cores; each page is opened twice
+    base, server = start_server(warehouse, {**env, "RBL_PAGE_WARMUP": "0"})
     try:
         return run_browser(base, "bench-last-coordinator", PASSWORD, paths)
     finally:

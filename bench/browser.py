@@ -1,7 +1,8 @@
 """Pages in a real Chromium (issue #12): what a first visit transfers, and how long each page takes to settle.
 
-On the production server (`python app.py`: gunicorn, as `make run` serves), in Debian's headless Chromium with a
-fresh profile (an empty browser cache):
+On the production server (`python app.py`: gunicorn, as `make run` serves; its warm-up off, so no background
+build competes with the browser for the cores), in Debian's headless Chromium with a fresh profile (an empty
+browser cache):
 
 - **first visit**: the bytes on the wire (Chromium's `Network.loadingFinished` encodedDataLength: compressed
   bodies plus headers) from opening the login page, through logging in, to the overview page settled;

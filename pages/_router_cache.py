@@ -105,13 +105,14 @@ class PageCache:
         if event is not None:
             event.set()
 
-    def put(self, key: tuple, entry: _Entry) -> None:
+    def put(self, key: tuple, entry: _Entry) -> bool:
+        """Keep a page; False when it is not kept (too large, or of a version a publish has replaced)."""
         if len(entry.body) > self.max_bytes // 4:
-            return
+            return False
         with self.lock:
             order = self.seen.setdefault(entry.version, len(self.seen))
             if order < max(self.seen.values()):
-                return  # built on a version a publish has replaced: its last requests need no cache
+                return False  # built on a version a publish has replaced: its last requests need no cache
             for old in [k for k, e in self.entries.items() if e.version != entry.version]:
                 self._drop(old)
             if key in self.entries:
@@ -120,6 +121,7 @@ class PageCache:
             self.size += len(entry.body)
             while self.size > self.max_bytes:
                 self._drop(next(iter(self.entries)))
+        return True
 
     def _drop(self, key: tuple) -> None:
         self.size -= len(self.entries.pop(key).body)
@@ -181,8 +183,14 @@ def router_request(path: str, search: str = "") -> dict:
             "changedPropIds": ["_pages_location.pathname"], "state": []}
 
 
+def _token(key: tuple) -> str:
+    """A digest of a page's key: what its compressed form is kept under (pages/_compressed_assets.py)."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+
 def _serve(cache: PageCache, entry: _Entry) -> Response:
     g.rbl_page_hit = True
+    g.rbl_page_token = _token(g.rbl_page_key)
     viewer = current_viewer()
     for action, target in entry.audits:
         store.audit(viewer.username, viewer.role, action, target)
@@ -232,8 +240,8 @@ def install(server: Flask, warehouse: Warehouse, warm: int = 0) -> PageCache:
         if not hit:
             entry = _entry(key, response, g.pop("rbl_store_used", [("store",)]), g.rbl_page_request,
                            current_viewer())
-            if entry is not None:
-                cache.put(key, entry)
+            if entry is not None and cache.put(key, entry):
+                g.rbl_page_token = _token(key)
         if g.pop("rbl_page_claimed", False):
             cache.done(key)
         return response

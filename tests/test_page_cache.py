@@ -13,6 +13,7 @@ import gzip
 import re
 from pathlib import Path
 
+import brotli
 import pytest
 
 from access import store
@@ -176,6 +177,12 @@ def test_assets_and_pages_are_sent_compressed(march: Path) -> None:
     page = client.post("/_dash-update-component", json=router_body("/verzuim", BREDA),
                        headers={"Accept-Encoding": "br"})
     assert page.status_code == 200 and page.headers["Content-Encoding"] == "br"
+    # a page served from the page cache is sent compressed from memory too: the same page
+    again = client.post("/_dash-update-component", json=router_body("/verzuim", BREDA),
+                        headers={"Accept-Encoding": "br"})
+    plain_page = view(client, "/verzuim", BREDA)
+    assert again.headers[CACHE_HEADER] == plain_page.headers[CACHE_HEADER] == "hit"
+    assert brotli.decompress(again.get_data()) == brotli.decompress(page.get_data()) == plain_page.get_data()
 
 
 def test_the_warm_up_builds_pages_before_their_first_visit_and_again_after_a_publish(march: Path) -> None:
