@@ -11,7 +11,9 @@ browser cache):
   (the same condition as tests/test_browser_a11y.py's `page_ready`), polled every 20 ms. Each page is opened
   by a full navigation, as a bookmark or a link from a mail would, with the browser cache of the first visit;
   twice: `settle <path>` is the second (the page as the server keeps it), `settle_first_max_ms` the slowest first
-  (the server builds the page then: after a publish, or for a filter nobody chose yet).
+  (the server builds the page then: after a publish, or for a filter nobody chose yet);
+- **settle after a click** in the menu (`nav <path>`, from the overview; how people move between pages: no new
+  document, Dash's router draws the page): from the click to the new page's title and the same condition.
 """
 
 from __future__ import annotations
@@ -34,6 +36,23 @@ SETTLED = """
     delete pending.completed;
     if (Object.values(pending).some(list => list.length)) return null;
     return performance.now();
+"""
+
+
+NAVIGATE = """
+    const done = arguments[arguments.length - 1];
+    const [href, title] = [arguments[0], arguments[1]];
+    const link = [...document.querySelectorAll('.rbl-nav a')].find(a => a.getAttribute('href') === href);
+    if (!link) { done(-1); return; }
+    const start = performance.now();
+    const settled = new Function(arguments[2]);
+    link.click();
+    const poll = () => {
+        if (document.title === title && settled() !== null) { done(performance.now() - start); return; }
+        if (performance.now() - start > 60000) { done(-2); return; }
+        setTimeout(poll, 20);
+    };
+    setTimeout(poll, 20);
 """
 
 
@@ -67,8 +86,19 @@ def _settle_ms(driver: webdriver.Chrome, timeout: float = 60) -> float:
     raise SystemExit(f"{driver.current_url}: not settled after {timeout:.0f} s")
 
 
-def run_browser(base: str, username: str, password: str, paths: list[str]) -> dict[str, float]:
-    """First-visit transfer (kB) and the settle time (ms) of every path, for one account."""
+def _navigate_ms(driver: webdriver.Chrome, base: str, path: str, title: str) -> float:
+    driver.get(f"{base}/")
+    _settle_ms(driver)
+    took = driver.execute_async_script(NAVIGATE, path, title, SETTLED)
+    if took < 0:
+        raise SystemExit(f"{path}: {'no menu link' if took == -1 else 'not settled after 60 s'}")
+    return float(took)
+
+
+def run_browser(base: str, username: str, password: str, pages: dict[str, str], menu: list[str]) -> dict[str, float]:
+    """First-visit transfer (kB) and the settle times (ms) of every page (path -> title), and after a click in the
+    menu of those in it (`menu`), for one account."""
+    paths = list(pages)
     driver = _driver()
     try:
         driver.get(f"{base}/login?next=/")
@@ -85,8 +115,13 @@ def run_browser(base: str, username: str, password: str, paths: list[str]) -> di
                 if visit == 0:
                     first.append(settled)
             out[f"settle {path}"] = settled
+        driver.set_script_timeout(90)
+        for path in menu:
+            if path != "/":
+                out[f"nav {path}"] = _navigate_ms(driver, base, path, pages[path])
         out["settle_max_ms"] = max(v for k, v in out.items() if k.startswith("settle "))
         out["settle_first_max_ms"] = max(first)
+        out["nav_max_ms"] = max(v for k, v in out.items() if k.startswith("nav "))
         return out
     finally:
         driver.quit()
