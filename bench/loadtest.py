@@ -1,6 +1,7 @@
 """The load test of issue #12: 20 simulated users on the production server (`python app.py`: gunicorn, 2 workers
-of 4 threads, as `make run` serves) over loopback for 60 s, walking the pages and changing the filters, with a
-load publishing a new version half-way.
+of 4 threads, as `make run` serves) over loopback, walking the pages and changing the filters without pause:
+30 s, then a load publishing a new version (the users go on meanwhile: a full load of the demo takes minutes on
+2 cores), then 30 s more.
 
 The users are coordinators, portfolio holders and staff (12, 5 and 3), each on the pages of their role, each
 request a page with a random filter (school year, municipality). The publish loads the same sources with the
