@@ -210,3 +210,36 @@ def test_the_warm_up_builds_pages_before_their_first_visit_and_again_after_a_pub
     again = view(client, "/verzuim", BREDA)
     assert (again.headers[VERSION_HEADER], again.headers[CACHE_HEADER]) == ("2", "hit")
     assert "Breda: 2,0 per 1.000 in 2023-2024" in again.get_data(as_text=True)
+
+
+def test_the_figure_cache_starts_afresh_with_a_version_and_stays_within_its_budget(monkeypatch) -> None:
+    import pandas as pd
+
+    from warehouse.cache import per_version
+
+    class Published:  # what the cache reads of a warehouse: the version a request pinned
+        version = "1"
+
+    calls: list[tuple[str, int]] = []
+
+    @per_version()
+    def frame(wh, n: int) -> pd.DataFrame:
+        calls.append((wh.version, n))
+        return pd.DataFrame({"x": range(n)})
+
+    monkeypatch.setenv("RBL_FIGURE_CACHE_MB", "1")  # read when the warehouse's cache is made
+    wh = Published()
+    assert frame(wh, 3)["x"].tolist() == [0, 1, 2] and frame(wh, 3)["x"].tolist() == [0, 1, 2]
+    assert calls == [("1", 3)]
+    wh.version = "2"
+    frame(wh, 3)
+    assert calls == [("1", 3), ("2", 3)]  # a new version: computed again
+    for n in range(10_000, 10_010):  # ten frames of 80 kB each ...
+        frame(wh, n)
+    frame(wh, 10_009)
+    frame(wh, 10_000)  # ... fit in 1 MB: none computed twice
+    assert len(calls) == 12
+    for n in range(30_000, 30_005):  # 240 kB each: the least recently used go
+        frame(wh, n)
+    frame(wh, 10_000)
+    assert calls[-1] == ("2", 10_000)
