@@ -34,13 +34,17 @@ DEFAULT_WAREHOUSE = PROJECT / "data" / "warehouse"
 VERSION_HEADER = "X-RBL-Version"
 
 
-def create_app(warehouse_dir: str | Path | None = None, warm_pages: int = 0) -> dash.Dash:
+def create_app(warehouse_dir: str | Path | None = None, warm_pages: int = 0,
+               best_compression: bool = False) -> dash.Dash:
     """A new app on the warehouse in `warehouse_dir` (else env RBL_WAREHOUSE, else data/warehouse); with
-    `warm_pages`, it builds that many pages ahead of their first visit (pages/_router_cache.py)."""
+    `warm_pages`, it builds that many pages ahead of their first visit (pages/_router_cache.py); with
+    `best_compression`, it recompresses the browser code at the highest level (pages/_compressed_assets.py).
+    The production server (`wsgi`) does both."""
     _forget_previous_pages()
     server = Flask(__name__)
     # the browser code compressed once at the highest level, everything else per response (pages/_compressed_assets.py)
-    server.config.update(COMPRESS_CACHE_BACKEND=CompressedAssets, COMPRESS_CACHE_KEY=compressed_key)
+    server.config.update(COMPRESS_CACHE_BACKEND=lambda: CompressedAssets(best_compression),
+                         COMPRESS_CACHE_KEY=compressed_key)
     app = dash.Dash(
         __name__,
         server=server,
@@ -130,8 +134,9 @@ def _menu_toggle(app: dash.Dash) -> None:
 
 def wsgi() -> Flask:
     """The Flask server of a new app, for gunicorn (it cannot call `create_app().server` itself); it warms
-    `RBL_PAGE_WARMUP` pages (default 48, 0 = none) at start and after each publish (docs/operations.md)."""
-    server = create_app(warm_pages=int(os.environ.get("RBL_PAGE_WARMUP", "48"))).server
+    `RBL_PAGE_WARMUP` pages (default 48, 0 = none) at start and after each publish, and recompresses the browser
+    code at the highest level (docs/operations.md)."""
+    server = create_app(warm_pages=int(os.environ.get("RBL_PAGE_WARMUP", "48")), best_compression=True).server
     _router_cache.start_warmup(server)
     return server
 

@@ -3,8 +3,9 @@
 Flask-Compress (Dash's `compress=True`) compresses every response at a fast level (zstd 3, brotli 4, gzip 6):
 right for the pages' answers, which change. The JavaScript bundles (plotly.js 4,8 MB, AG Grid 1,4 MB, Dash's own)
 never change between requests (Dash's URLs carry their version and file time), so a worker keeps each one it
-sent, per encoding, and replaces it in the background by the same bytes compressed at the highest level (zstd
-19, brotli 11, gzip 9): plotly.js goes from 1,44 MB to 1,18 MB (zstd), and serving it again costs no CPU.
+sent, per encoding, and serving it again costs no CPU. On the production server (`recompress`: app.wsgi) it
+replaces it in the background by the same bytes compressed at the highest level (zstd 19, brotli 11, gzip 9):
+plotly.js goes from 1,44 MB to 1,18 MB (zstd). Not in tests: that costs seconds of CPU per app and bundle.
 Only GET requests for `/_dash-component-suites/` and `/assets/` are kept that way.
 
 A page the page cache serves (pages/_router_cache.py) is the same bytes at every visit too: its compressed form
@@ -51,7 +52,8 @@ def _recompress(algorithm: str, data: bytes) -> bytes | None:
 class CompressedAssets:
     """Flask-Compress's cache backend (`get`/`set`): static files only, recompressed at the highest level."""
 
-    def __init__(self) -> None:
+    def __init__(self, recompress: bool = False) -> None:
+        self.recompress = recompress
         self.data: dict[str, bytes] = {}
         self.pages: OrderedDict[str, bytes] = OrderedDict()
         self.pages_size = 0
@@ -77,6 +79,8 @@ class CompressedAssets:
             if key in self.data:
                 return
             self.data[key] = value
+        if not self.recompress:
+            return
         threading.Thread(target=self._best, args=(key, algorithm, value), name="rbl-compress", daemon=True).start()
 
     def _keep_page(self, key: str, value: bytes) -> None:

@@ -243,3 +243,27 @@ def test_the_figure_cache_starts_afresh_with_a_version_and_stays_within_its_budg
         frame(wh, n)
     frame(wh, 10_000)
     assert calls[-1] == ("2", 10_000)
+
+
+def test_the_browser_code_is_kept_recompressed_and_a_page_s_data_only_under_its_cache_token() -> None:
+    import time
+
+    import plotly as plotly_package
+    from backports import zstd
+
+    from pages._compressed_assets import DYNAMIC, PAGE, CompressedAssets
+
+    bundle = Path(plotly_package.__file__).parent / "package_data" / "plotly.min.js"
+    plotly = bundle.read_bytes()[:400_000]
+    fast = zstd.compress(plotly, 3)
+    backend = CompressedAssets(recompress=True)
+    key = "zstd;/_dash-component-suites/plotly/package_data/plotly.min.js"
+    backend.set(key, fast)
+    deadline = time.monotonic() + 120
+    while backend.get(key) == fast and time.monotonic() < deadline:  # recompressed in the background
+        time.sleep(0.05)
+    assert len(backend.get(key)) < len(fast) and zstd.decompress(backend.get(key)) == plotly
+    backend.set(f"zstd;{DYNAMIC}", b"a page's figures")  # an answer the page cache does not keep: never kept
+    assert backend.get(f"zstd;{DYNAMIC}") is None
+    backend.set(f"zstd;{PAGE}abc", b"kept page")
+    assert backend.get(f"zstd;{PAGE}abc") == b"kept page"
