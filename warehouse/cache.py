@@ -23,6 +23,7 @@ results per `Warehouse`, per version (`wh.version`: the version this request pin
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import os
 import threading
@@ -115,9 +116,9 @@ def _key_part(value: Any) -> Hashable:
 def _copy_out(value: Any) -> Any:
     if isinstance(value, pd.DataFrame | pd.Series):
         return value.copy()
-    if isinstance(value, list | dict | set):
-        return copy.deepcopy(value)
-    return value  # str, numbers, dates, None, tuples and frozen dataclasses of those
+    if isinstance(value, list | dict | set) or dataclasses.is_dataclass(value):
+        return copy.deepcopy(value)  # a dataclass may hold lists and dicts (warehouse.tiles.TileData)
+    return value  # str, numbers, dates, None, and tuples of those
 
 
 def per_version() -> Callable[[Callable[P, R]], Callable[P, R]]:
