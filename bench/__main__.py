@@ -160,6 +160,21 @@ def _pages_ms(warehouse: Path) -> dict[str, float]:
             "page_p95_cpu_ms": p95(CPU_MS), "page_first_max_ms": max(first)}
 
 
+def _warmed_up(base: str, paths: list[str], timeout: float = 300) -> None:
+    """Wait until the server has warmed up: every page answered from its cache in two rounds in a row (each round
+    reaches both workers at random, so a worker still building would answer 'miss')."""
+    from bench.loadtest import PASSWORD, login
+
+    session = login(base, "bench-last-coordinator", PASSWORD)
+    deadline, rounds = time.monotonic() + timeout, 0
+    while rounds < 2 and time.monotonic() < deadline:
+        cached = [session.post(f"{base}/_dash-update-component", json=router_body(p), timeout=120)
+                  .headers.get("X-RBL-Cache") == "hit" for p in paths]
+        rounds = rounds + 1 if all(cached) else 0
+        if rounds == 0:
+            time.sleep(1)
+
+
 def _browser(warehouse: Path, env: dict[str, str]) -> dict[str, float]:
     """First-visit transfer and settle times in Chromium for the coordinator (every page of the role)."""
     import dash
@@ -174,9 +189,9 @@ def _browser(warehouse: Path, env: dict[str, str]) -> dict[str, float]:
     pages = {p["path"]: p["title"] for p in registry}
     menu = [p["path"] for p in registry if p.get("in_menu", True)]
     accounts()
-    # no warm-up: its background builds would compete with the browser for the cores; each page is opened twice
-    base, server = start_server(warehouse, {**env, "RBL_PAGE_WARMUP": "0"})
+    base, server = start_server(warehouse, env)
     try:
+        _warmed_up(base, list(pages))
         return run_browser(base, "bench-last-coordinator", PASSWORD, pages, menu)
     finally:
         stop_server(server)

@@ -1,8 +1,8 @@
 """Pages in a real Chromium (issue #12): what a first visit transfers, and how long each page takes to settle.
 
-On the production server (`python app.py`: gunicorn, as `make run` serves; its warm-up off, so no background
-build competes with the browser for the cores), in Debian's headless Chromium with a fresh profile (an empty
-browser cache):
+On the production server (`python app.py`: gunicorn, as `make run` serves), once it has warmed up (bench/__main__.py
+waits until every page comes from its cache), in Debian's headless Chromium with a fresh profile (an empty browser
+cache):
 
 - **first visit**: the bytes on the wire (Chromium's `Network.loadingFinished` encodedDataLength: compressed
   bodies plus headers) from opening the login page, through logging in, to the overview page settled;
@@ -10,8 +10,8 @@ browser cache):
   page's layout is in, no callback is pending, no loading marker is left and every chart has drawn its SVG
   (the same condition as tests/test_browser_a11y.py's `page_ready`), polled every 20 ms. Each page is opened
   by a full navigation, as a bookmark or a link from a mail would, with the browser cache of the first visit;
-  twice: `settle <path>` is the second (the page as the server keeps it), `settle_first_max_ms` the slowest first
-  (the server builds the page then: after a publish, or for a filter nobody chose yet);
+  twice: `settle <path>` is the second, `settle_first_max_ms` the slowest first (the browser compiles the code
+  it took from its cache then);
 - **settle after a click** in the menu (`nav <path>`, from the overview; how people move between pages: no new
   document, Dash's router draws the page): from the click to the new page's title and the same condition.
 """
