@@ -266,8 +266,8 @@ def population_date(kind: str, period: str, loaded: tuple[date, ...]) -> date:
     return pop
 
 
-@lru_cache(maxsize=16)
-def _population_dates(wh, version: str) -> tuple[date, ...] | None:
+@per_version()
+def _population_dates(wh) -> tuple[date, ...] | None:
     present = {r[0] for r in wh.rows("SELECT table_name FROM duckdb_tables()")}
     if "int_population" not in present:
         return None
@@ -277,7 +277,7 @@ def _population_dates(wh, version: str) -> tuple[date, ...] | None:
 def population_dates(wh) -> tuple[date, ...] | None:
     """The dates of the CBS population snapshots loaded (1 January of each year), kept per published version;
     None for a warehouse without the population table (built by hand): nothing is known about it then."""
-    return _population_dates(wh, wh.version)
+    return _population_dates(wh)
 
 
 def period_reason(wh, kpi: Kpi, kind: str, period: str) -> str | None:
