@@ -394,7 +394,7 @@ class Loader:
         self._write_history(history)
         self._write_fingerprint(history["fingerprint"])
         fault("merged")
-        build_models(self.work, "nw", self.ctx.load_date)
+        build_models(self.work, "nw", self.ctx.load_date, "old" if self.has_old else None)
         carry_forward_figures(self.work, "nw", "old", keep_from)
         check_invariants(self.work, "nw")
         self.work.execute("CHECKPOINT nw")
