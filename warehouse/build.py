@@ -142,12 +142,9 @@ class Reuse:
     periods: set[tuple[str, str]] = field(default_factory=set)
 
 
-def tables_read(con: duckdb.DuckDBPyConnection, kpi: Kpi, kind: str, periods: list[str]) -> set[str]:
-    """The tables of the database being built that a KPI's SQL reads (found by name in its SQL)."""
-    sql = rows_sql(kpi, kind, periods[:1], load_settings())
-    names = [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()]
-    return {t for t in names if re.search(rf"\b{t}\b", sql)}
+def tables_read(sql: str, tables: list[str]) -> set[str]:
+    """Which of `tables` the SQL reads (found by name: models and tables are named int_, stg_, load_...)."""
+    return {t for t in tables if re.search(rf"\b{t}\b", sql)}
 
 
 def _columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[tuple[str, str]]:
@@ -159,21 +156,29 @@ def _first_changed_day(con: duckdb.DuckDBPyConnection, published: str, table: st
     """The first day a row of `table` that differs from the published one can count for: None when the table
     holds exactly the published rows, EVER when any period may be reached (or the table is not a dated model)."""
     here = con.execute("SELECT current_database()").fetchone()[0]
-    if not table.startswith("int_") or _columns(con, here, table) != _columns(con, published, table):
+    columns = _columns(con, here, table)
+    if not table.startswith("int_") or columns != _columns(con, published, table):
         return EVER
+    # one scan per side first: the row count and two sums of row hashes (a multiset fingerprint); equal -> the
+    # same rows (a false match needs two 64-bit hash sums to collide at once)
+    row = ", ".join(f'"{c}"' for c, _ in columns)
+    sums = f"SELECT count(*), sum(hash({row})::HUGEINT), sum(hash({row}, 'rbl')::HUGEINT) FROM {{t}}"
+    if con.execute(sums.format(t=table)).fetchone() == con.execute(sums.format(t=f"{published}.{table}")).fetchone():
+        return None
     first = FIRST_DAY.get(table)
+    if first is None:
+        return EVER
     diff = f"""(SELECT * FROM {table} EXCEPT ALL SELECT * FROM {published}.{table})
                UNION ALL (SELECT * FROM {published}.{table} EXCEPT ALL SELECT * FROM {table})"""
-    if first is None:
-        return EVER if con.execute(f"SELECT EXISTS (SELECT 1 FROM ({diff}))").fetchone()[0] else None
     changed, day = con.execute(f"SELECT count(*) > 0, min(coalesce({first}, DATE '0001-01-01')) FROM ({diff})") \
         .fetchone()
     return day if changed else None
 
 
-def plan_reuse(con: duckdb.DuckDBPyConnection, published: str | None, fingerprint: str) -> Reuse | None:
-    """What can be taken over from the published version, or None when nothing can: there is none, or it was
-    built by other code or settings (or before incremental marts)."""
+def plan_reuse(con: duckdb.DuckDBPyConnection, published: str | None, fingerprint: str,
+               tables: set[str]) -> Reuse | None:
+    """What can be taken over from the published version for figures that read `tables`, or None when nothing
+    can: there is none, or it was built by other code or settings (or before incremental marts)."""
     if published is None or not con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'mart_build'",
             [published]).fetchone()[0]:
@@ -181,12 +186,9 @@ def plan_reuse(con: duckdb.DuckDBPyConnection, published: str | None, fingerprin
     if con.execute(f"SELECT any_value(fingerprint) FROM {published}.mart_build").fetchone()[0] != fingerprint:
         return None
     reuse = Reuse(published, periods=set(con.execute(f"SELECT * FROM {published}.mart_periods").fetchall()))
-    here = con.execute("SELECT current_database()").fetchone()[0]
     old = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
                                      [published]).fetchall()}
-    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [here]).fetchall():
-        if table.startswith("mart_"):
-            continue
+    for table in sorted(tables):
         day = _first_changed_day(con, published, table) if table in old else EVER
         if day is not None:
             reuse.first_day[table] = day
@@ -213,27 +215,28 @@ def build_marts(con: duckdb.DuckDBPyConnection, load_date: date, published: str 
     settings = load_settings()
     periods = standard_periods(con, load_date)
     fingerprint = marts_fingerprint()
-    reuse = plan_reuse(con, published, fingerprint)
+    jobs = [(kpi, kind) for kpi in KPIS.values() for kind in period_kinds(kpi) if periods[kind]]
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()]
+    reads = {(kpi.id, kind): tables_read(rows_sql(kpi, kind, periods[kind][:1], settings), tables)
+             for kpi, kind in jobs}
+    reuse = plan_reuse(con, published, fingerprint, set().union(*reads.values()))
     con.execute("CREATE TABLE mart_periods (period_kind VARCHAR, period VARCHAR)")
     con.executemany("INSERT INTO mart_periods VALUES (?, ?)", [(k, p) for k, ps in periods.items() for p in ps])
     con.execute("""CREATE TABLE mart_kpi_values (kpi_id VARCHAR, period VARCHAR, municipality_code VARCHAR,
                    breakdown VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE)""")
     con.execute(BUILD_LOG)
-    for kpi in KPIS.values():  # straight from SQL into the mart: no rows through Python
-        for kind in period_kinds(kpi):
-            if not periods[kind]:
-                continue
-            t0 = time.perf_counter()
-            todo = periods[kind] if reuse is None else \
-                periods_to_compute(reuse, tables_read(con, kpi, kind, periods[kind]), kpi, kind, periods[kind])
-            if todo:
-                con.execute(f"INSERT INTO mart_kpi_values {rows_sql(kpi, kind, todo, settings)}")
-            kept = [p for p in periods[kind] if p not in todo]
-            if kept:
-                con.execute(f"""INSERT INTO mart_kpi_values SELECT * FROM {reuse.published}.mart_kpi_values
-                                WHERE kpi_id = ? AND list_contains(?, period)""", [kpi.id, kept])
-            con.execute("INSERT INTO mart_build_log VALUES (?, ?, ?, ?, ?)",
-                        [kpi.id, kind, todo, len(kept), time.perf_counter() - t0])
+    for kpi, kind in jobs:  # straight from SQL into the mart: no rows through Python
+        t0 = time.perf_counter()
+        todo = periods_to_compute(reuse, reads[(kpi.id, kind)], kpi, kind, periods[kind])
+        if todo:
+            con.execute(f"INSERT INTO mart_kpi_values {rows_sql(kpi, kind, todo, settings)}")
+        kept = [p for p in periods[kind] if p not in todo]
+        if reuse is not None and kept:
+            con.execute(f"""INSERT INTO mart_kpi_values SELECT * FROM {reuse.published}.mart_kpi_values
+                            WHERE kpi_id = ? AND list_contains(?, period)""", [kpi.id, kept])
+        con.execute("INSERT INTO mart_build_log VALUES (?, ?, ?, ?, ?)",
+                    [kpi.id, kind, todo, len(kept), time.perf_counter() - t0])
     con.execute("CREATE TABLE mart_meta AS SELECT ? AS load_date", [load_date])
     con.execute("CREATE TABLE mart_build AS SELECT ? AS fingerprint", [fingerprint])
 
