@@ -614,7 +614,7 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
             loader = None
             phases.mark("build")
             fault("built")
-            export_facts(version)
+            export_facts(version, previous)
         phases.mark("facts")
         fault("facts")
         publish(warehouse_dir, version)

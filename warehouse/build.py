@@ -226,6 +226,12 @@ def build_marts(con: duckdb.DuckDBPyConnection, load_date: date, published: str 
     con.execute("""CREATE TABLE mart_kpi_values (kpi_id VARCHAR, period VARCHAR, municipality_code VARCHAR,
                    breakdown VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE)""")
     con.execute(BUILD_LOG)
+    # the tables found unchanged since the published version (their Parquet facts can be linked, etl.publish)
+    con.execute("CREATE TABLE mart_build_tables (table_name VARCHAR, changed BOOLEAN, first_day DATE)")
+    if reuse is not None:
+        read = sorted(set().union(*reads.values()))
+        con.executemany("INSERT INTO mart_build_tables VALUES (?, ?, ?)",
+                        [(t, t in reuse.first_day, reuse.first_day.get(t)) for t in read])
     for kpi, kind in jobs:  # straight from SQL into the mart: no rows through Python
         t0 = time.perf_counter()
         todo = periods_to_compute(reuse, reads[(kpi.id, kind)], kpi, kind, periods[kind])
