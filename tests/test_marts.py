@@ -11,6 +11,7 @@ import duckdb
 
 from tests.etl_helpers import load, query
 from tests.kpi_fixtures import BREDA, GEMEENTEN, bsn, csv, load_sources
+from warehouse.build import PARQUET_MODELS
 
 ENROLMENT = ("bsn", "brin", "vestiging", "datum_inschrijving", "datum_uitschrijving", "onderwijssoort")
 CASE = ("zaak_id", "bsn", "soort", "startdatum", "einddatum", "gemeente_code", "resultaat")
@@ -97,3 +98,10 @@ def test_a_month_onto_a_loaded_warehouse_recomputes_only_the_periods_it_reaches_
     # the load history's figures read tables every load changes: always computed
     assert got[("laadhistorie", "peildatum")] == every[("laadhistorie", "peildatum")]
     assert query(incremental, "SELECT sum(taken_over) > 0 FROM mart_build_log") == [(True,)]
+    # only the reports' model changed; the facts of the unchanged ones are the published files, and every
+    # Parquet file holds its table's rows
+    changed = {t for (t,) in query(incremental, "SELECT table_name FROM mart_build_tables WHERE changed")}
+    assert "int_reports" in changed and not changed & {"int_persons", "int_cases", "int_enrolments", "int_vsv"}
+    for table in PARQUET_MODELS:
+        assert query(incremental, f"SELECT count(*) FROM read_parquet('{incremental / 'facts' / table}.parquet')") \
+            == query(incremental, f"SELECT count(*) FROM {table}"), table
