@@ -62,7 +62,7 @@ SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal"
 META_COLUMNS = {"_seq": "BIGINT", "_file": "VARCHAR", "_line": "INTEGER", "_load_id": "INTEGER"}
 EXIT_BUSY = 4  # another load of this warehouse is running; this one did nothing
 EXIT_WRITE = 5  # the disk is full (or memory ran out): nothing published, the published version unchanged
-WORK_MEMORY = os.environ.get("RBL_LOAD_MEMORY", "1GB")  # DuckDB's share of a load's memory; it spills beyond
+WORK_MEMORY = os.environ.get("RBL_LOAD_MEMORY", "512MB")  # DuckDB's share of a load's memory; it spills beyond
 LOG_NAME = "load_log.jsonl"  # every attempt, also failed ones (the published database cannot hold those)
 
 
