@@ -62,7 +62,7 @@ SQL_TYPES = {"date": "DATE", "datetime": "TIMESTAMP", "int": "BIGINT", "decimal"
 META_COLUMNS = {"_seq": "BIGINT", "_file": "VARCHAR", "_line": "INTEGER", "_load_id": "INTEGER"}
 EXIT_BUSY = 4  # another load of this warehouse is running; this one did nothing
 EXIT_WRITE = 5  # the disk is full (or memory ran out): nothing published, the published version unchanged
-WORK_MEMORY = os.environ.get("RBL_LOAD_MEMORY", "3GB")  # DuckDB's share of a load's memory; it spills beyond
+WORK_MEMORY = os.environ.get("RBL_LOAD_MEMORY", "512MB")  # DuckDB's share of a load's memory; it spills beyond
 LOG_NAME = "load_log.jsonl"  # every attempt, also failed ones (the published database cannot hold those)
 
 
@@ -394,7 +394,7 @@ class Loader:
         self._write_history(history)
         self._write_fingerprint(history["fingerprint"])
         fault("merged")
-        build_models(self.work, "nw", self.ctx.load_date)
+        build_models(self.work, "nw", self.ctx.load_date, "old" if self.has_old else None)
         carry_forward_figures(self.work, "nw", "old", keep_from)
         check_invariants(self.work, "nw")
         self.work.execute("CHECKPOINT nw")
@@ -404,6 +404,10 @@ class Loader:
         self.work.execute(_ddl(f"nw.stg_{source.name}", source))
         union = f"SELECT * FROM new_{source.name}"
         if self.has_old and self._old_has(f"stg_{source.name}"):
+            if not self.work.execute(f"SELECT count(*) FROM new_{source.name}").fetchone()[0]:
+                # nothing delivered for this source: the published rows, one per key already (incremental loads)
+                self.work.execute(f"INSERT INTO nw.stg_{source.name} BY NAME SELECT * FROM old.stg_{source.name}")
+                return
             union = f"SELECT * FROM old.stg_{source.name} UNION ALL BY NAME " + union
         order = f"({source.order_by}) DESC NULLS LAST, " if source.order_by else ""
         self.work.execute(f"""INSERT INTO nw.stg_{source.name} BY NAME
@@ -610,7 +614,7 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
             loader = None
             phases.mark("build")
             fault("built")
-            export_facts(version)
+            export_facts(version, previous)
         phases.mark("facts")
         fault("facts")
         publish(warehouse_dir, version)

@@ -64,26 +64,39 @@ def new_version(warehouse_dir: Path, load_id: int) -> Path:
     return version
 
 
-def export_facts(version: Path) -> None:
-    """Person-level facts also as Parquet (pseudonymised), for analysts working outside DuckDB."""
+def export_facts(version: Path, previous: Path | None = None) -> None:
+    """Person-level facts also as Parquet (pseudonymised), for analysts working outside DuckDB. A table the
+    build found unchanged since the published version `previous` (warehouse.build `mart_build_tables`) keeps
+    that version's file: a hard link, as `link_facts`."""
     facts = version / FACTS
     facts.mkdir()
     con = duckdb.connect(str(version / DB_FILENAME), read_only=True)
     try:
+        same = {r[0] for r in con.execute("SELECT table_name FROM mart_build_tables WHERE NOT changed").fetchall()} \
+            if previous is not None and con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mart_build_tables'").fetchone()[0] else set()
         for table in PARQUET_MODELS:
+            old = previous / FACTS / f"{table}.parquet" if previous is not None else None
+            if table in same and old is not None and old.exists():
+                _link_or_copy(old, facts / old.name)
+                continue
             con.execute(f"COPY {table} TO {sql_path(facts / (table + '.parquet'))} (FORMAT parquet)")
     finally:
         con.close()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def link_facts(previous: Path, version: Path) -> None:
     """The previous version's Parquet facts, unchanged: hard links (a copy where links cannot be made)."""
     (version / FACTS).mkdir()
     for parquet in sorted((previous / FACTS).glob("*.parquet")):
-        try:
-            os.link(parquet, version / FACTS / parquet.name)
-        except OSError:
-            shutil.copyfile(parquet, version / FACTS / parquet.name)
+        _link_or_copy(parquet, version / FACTS / parquet.name)
 
 
 def replace_link(link: Path, target: str) -> None:

@@ -87,11 +87,17 @@ def population_sql(pop: Population, kind: str, settings: Settings) -> str:
                GROUP BY GROUPING SETS ((p.period, ip.municipality_code), (p.period))"""
 
 
-def _breakdown_expr(part: Part) -> str:
+def _grouped(col: str, flags: bool) -> str:
+    """SQL that is 1 where `col` is not one of the grouping set's columns: `grouping(col)`, or its flag column
+    `g_<col>` written by the first step of a distinct count (`_distinct_grouped`)."""
+    return f"g_{col}" if flags else f"grouping({col})"
+
+
+def _breakdown_expr(part: Part, flags: bool = False) -> str:
     """`key=value` pairs joined by `;`, sorted by key (the prefix, e.g. `maat=personen`, included)."""
     cols = sorted({c for combo in part.breakdowns for c in combo})
     pieces = [f"'{part.prefix}'"] if part.prefix else []
-    pieces += [f"CASE WHEN grouping({c}) = 0 THEN '{c}=' || CAST({c} AS VARCHAR) END" for c in cols]
+    pieces += [f"CASE WHEN {_grouped(c, flags)} = 0 THEN '{c}=' || CAST({c} AS VARCHAR) END" for c in cols]
     if not pieces:
         return "''"
     return f"array_to_string(list_sort(list_filter([{', '.join(pieces)}], lambda x: x IS NOT NULL)), ';')"
@@ -112,19 +118,61 @@ def _category_breakdowns(part: Part) -> str:
     return " AND ".join(["breakdown <> ''", *identity]) if identity else "breakdown <> ''"
 
 
-def _null_breakdowns(part: Part) -> str:
+def _null_breakdowns(part: Part, flags: bool = False) -> str:
     cols = sorted({c for combo in part.breakdowns for c in combo})
-    checks = [f"CASE WHEN grouping({c}) = 0 AND {c} IS NULL THEN 1 ELSE 0 END" for c in cols]
+    checks = [f"CASE WHEN {_grouped(c, flags)} = 0 AND {c} IS NULL THEN 1 ELSE 0 END" for c in cols]
     return " + ".join(checks) if checks else "0"
 
 
 def _grouping_sets(part: Part) -> str:
-    sets = ["(period, municipality_code)", "(period)"] if part.totals else []
+    return ", ".join(f"({', '.join(['period', *cols])})" for cols in _sets(part))
+
+
+# Distinct counts (count, share, ratio) are computed per grouping set in two plain steps, one row per unit and
+# then a count of those rows, instead of count(DISTINCT unit) over GROUPING SETS: the same numbers, but plain
+# aggregates, one grouping set at a time, spill to disk under DuckDB's memory cap (a load's RBL_LOAD_MEMORY)
+# where DISTINCT aggregates over grouping sets do not, and they take less time (docs/performance.md).
+DISTINCT_HOWS = ("count", "share", "ratio")
+
+
+def _sets(part: Part) -> list[tuple[str, ...]]:
+    """The grouping sets of a part without `period` (which every set has): totals and breakdowns, per
+    municipality and for the region."""
+    sets: list[tuple[str, ...]] = [("municipality_code",), ()] if part.totals else []
     for combo in part.breakdowns:
-        sets.append(f"(period, municipality_code, {', '.join(combo)})")
+        sets.append(("municipality_code", *combo))
         if part.region_breakdowns:
-            sets.append(f"(period, {', '.join(combo)})")
-    return ", ".join(sets)
+            sets.append(combo)
+    return sets
+
+
+def _distinct_grouped(part: Part) -> str:
+    """`grouped` of a distinct count. Per grouping set: one row per unit (whether any of its rows is a hit, or
+    in the denominator), then the units counted; the columns outside the set are NULL with flag `g_<col>` = 1,
+    as grouping() would say. count(unit), as count(DISTINCT unit), skips a NULL unit."""
+    cols = ["municipality_code", *sorted({c for combo in part.breakdowns for c in combo})]
+    hit = "bool_or(hit)" if part.how in ("share", "ratio") else "NULL::BOOLEAN"
+    den = "bool_or(den)" if part.how == "ratio" else "NULL::BOOLEAN"
+    n = "count(unit) FILTER (WHERE den)" if part.how == "ratio" else "count(unit)"
+    k = "count(unit) FILTER (WHERE hit)" if part.how in ("share", "ratio") else "NULL::BIGINT"
+    selects = []
+    for grouping_set in _sets(part):
+        keys = ", ".join(["period", *grouping_set])
+        out = ", ".join(c if c in grouping_set else f"NULL AS {c}" for c in cols)
+        flags = ", ".join(f"{0 if c in grouping_set else 1} AS g_{c}" for c in cols)
+        selects.append(f"""SELECT period, {out}, {flags}, {n} AS n, {k} AS k FROM (
+                SELECT {keys}, unit, {hit} AS hit, {den} AS den FROM u GROUP BY {keys}, unit) GROUP BY {keys}""")
+    union = "\n            UNION ALL ".join(selects)
+    return f"""counted AS (
+            {union}
+        ),
+        grouped AS (
+            SELECT period, CASE WHEN g_municipality_code = 1 THEN 'REGIO' ELSE municipality_code END
+                       AS municipality_code,
+                   {_breakdown_expr(part, flags=True)} AS breakdown, n, k, NULL::DOUBLE AS m,
+                   {_null_breakdowns(part, flags=True)} AS null_breakdowns
+            FROM counted
+        )"""
 
 
 def _measures(part: Part) -> str:
@@ -173,16 +221,20 @@ def part_sql(part: Part, kind: str, settings: Settings) -> str:
             SELECT c.period, g.code AS municipality_code, c.breakdown FROM (SELECT DISTINCT period, breakdown FROM agg
                                                        WHERE {_category_breakdowns(part)}) c, {areas}
             UNION"""
-    return f"""
-        WITH u AS ({units}){pop},
-        grouped AS (
+    grouped = _distinct_grouped(part) if part.how in DISTINCT_HOWS else f"""grouped AS (
             SELECT period,
                    CASE WHEN grouping(municipality_code) = 1 THEN 'REGIO' ELSE municipality_code END
                        AS municipality_code,
                    {_breakdown_expr(part)} AS breakdown, {_measures(part)},
                    {_null_breakdowns(part)} AS null_breakdowns
             FROM u GROUP BY GROUPING SETS ({_grouping_sets(part)})
-        ),
+        )"""
+    # a plain units query is computed again for each grouping set (a join is cheap; DuckDB would otherwise keep
+    # all its rows in memory, which does not spill); one that materialises steps of its own is computed once
+    materialize = "" if "MATERIALIZED" in units else "NOT MATERIALIZED "
+    return f"""
+        WITH u AS {materialize}({units}){pop},
+        {grouped},
         agg AS (SELECT * FROM grouped WHERE null_breakdowns = 0),
         base AS (
             {zero_fill}

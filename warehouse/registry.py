@@ -46,6 +46,10 @@ class Kpi:
     # the event sources (EVENT_SOURCES) whose rows it counts; None = not declared, which the registry refuses
     event_sources: tuple[str, ...] | None = None
     fragments: tuple[str, ...] = ()  # the shared SQL fragments its SQL uses (warehouse.fragments)
+    # how many days before a row's first day its figure can reach: a figure of a period that looks at rows after
+    # the period's end (recidive: a new report up to 365 days after a closing). Incremental marts recompute the
+    # periods a changed row can reach (warehouse.build.FIRST_DAY); 0 = only periods ending on or after that day
+    reaches_back_days: int = 0
 
 
 class Registry(dict[str, Kpi]):

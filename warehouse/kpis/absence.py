@@ -155,7 +155,7 @@ _add(id="recidive", label="Recidive", section="verzuim",
      denominator="personen met een melding afgesloten in het schooljaar",
      period_kind="schooljaar", unit="%", legal_basis=f"{LPW} art. 25 (verantwoording); werkafspraken MAS",
      source="Bron: DUO verzuimregister",
-     event_sources=("verzuimmeldingen",), fragments=("closed_in_y",),
+     event_sources=("verzuimmeldingen",), fragments=("closed_in_y",), reaches_back_days=365,
      compute=(Part("""SELECT p.period, r.municipality_code, r.person_id AS unit,
                              EXISTS (SELECT 1 FROM int_reports n WHERE n.counts AND n.person_id = r.person_id
                                      AND n.report_date > r.closing_date

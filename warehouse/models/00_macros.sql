@@ -17,3 +17,8 @@ CREATE OR REPLACE MACRO education_group(t) AS CASE
     WHEN t IN ('PO', 'SBO') THEN 'PO' WHEN t IN ('SO', 'VSO') THEN 'VSO'
     WHEN t IN ('VO', 'PRO', 'VAVO') THEN 'VO' WHEN t = 'MBO' THEN 'MBO' WHEN t = 'HO' THEN 'HO'
     ELSE 'onbekend' END;
+-- The latest enrolment of a set, ties (two starting the same day) to the later stage, so a model picks the same
+-- one on every build: arg_max(education_group, enrolment_order(start_date, education_group)).
+CREATE OR REPLACE MACRO enrolment_order(start_date, grp) AS
+    (start_date - DATE '1900-01-01') * 8 + CASE grp WHEN 'PO' THEN 1 WHEN 'VSO' THEN 2 WHEN 'VO' THEN 3
+                                                WHEN 'MBO' THEN 4 WHEN 'HO' THEN 5 ELSE 0 END;

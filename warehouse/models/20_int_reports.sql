@@ -1,13 +1,14 @@
 -- int_reports: one row per absence report (key meldingsnummer), withdrawn ones (I) included but flagged.
 -- municipality: the report's own gemeente_code (DUO routes it to the residence), else the person's.
 -- kind: the Besluit's "16 uur" is V3 under 18 on the report date and V4 from 18 (V3 when the age is unknown).
--- education_group: the person's enrolment at that school on the report date, else the school's sector.
+-- education_group: the person's enrolment at that school on the report date (the latest started; a tie to the
+-- later stage, macro enrolment_order), else the school's sector.
 CREATE TABLE int_reports AS
 WITH first_action AS (
     SELECT meldingsnummer, min(datum) AS first_action_date FROM stg_acties
     WHERE meldingsnummer IS NOT NULL GROUP BY ALL
 ), enrolment AS (
-    SELECT r.meldingsnummer, arg_max(e.education_group, e.start_date) AS education_group
+    SELECT r.meldingsnummer, arg_max(e.education_group, enrolment_order(e.start_date, e.education_group)) AS education_group
     FROM stg_verzuimmeldingen r JOIN int_enrolments e
       ON e.person_id = r.person_id AND e.brin = r.brin AND e.vestiging = r.vestiging
      AND e.start_date <= r.melddatum AND (e.end_date IS NULL OR e.end_date >= r.melddatum)

@@ -1,10 +1,11 @@
 -- int_cases: one row per case (key zaak_id); municipality from the case, else the person's residence.
 -- case_group: the kind of absence for interventions: absoluut, relatief (incl. LRV and 18+), luxe, overig.
--- education_group: of the person's enrolment on the case's start date; 'geen' when not enrolled
+-- education_group: of the person's enrolment on the case's start date (the latest started; a tie to the later
+-- stage, macro enrolment_order, so every build picks the same); 'geen' when not enrolled
 -- (the annual report's column "geen onderwijs"), 'onbekend' when the person has no enrolments at all.
 CREATE TABLE int_cases AS
 WITH enrolment AS (
-    SELECT z.zaak_id, arg_max(e.education_group, e.start_date) AS education_group
+    SELECT z.zaak_id, arg_max(e.education_group, enrolment_order(e.start_date, e.education_group)) AS education_group
     FROM stg_zaken z JOIN int_enrolments e
       ON e.person_id = z.person_id AND e.start_date <= z.startdatum
      AND (e.end_date IS NULL OR e.end_date >= z.startdatum)

@@ -12,9 +12,10 @@ WITH dated AS (
             UNION ALL SELECT 'vsv', make_date(CAST(right(teljaar, 4) AS INTEGER), 9, 30) FROM stg_vsv
             UNION ALL SELECT 'startpopulatie', make_date(CAST(left(teljaar, 4) AS INTEGER), 10, 1)
                       FROM stg_startpopulatie),
+days AS (SELECT DISTINCT source, d FROM dated),  -- each date once: the join below compares thousands, not millions
 newest AS (  -- never a date after the reference date (planned assignments lie in the future)
             SELECT p.period, d.source, p.start_date - max(d.d) AS days
-            FROM periods p JOIN dated d ON d.d <= p.start_date GROUP BY p.period, p.start_date, d.source)
+            FROM periods p JOIN days d ON d.d <= p.start_date GROUP BY p.period, p.start_date, d.source)
 SELECT period, 'REGIO', 'bron=' || source, days, NULL, NULL FROM newest
 UNION ALL
 SELECT period, 'REGIO', 'bron=' || source || ';waarschuwing=ja', days, NULL, NULL FROM newest
