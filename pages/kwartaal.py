@@ -58,7 +58,7 @@ def download(_clicks: int | None, search: str | None) -> object:
     sel = _filters.url_selection(wh, viewer, report.KIND, search)
     if sel.period is None or sel.municipality is None:
         return no_update, no_update
-    view = report.build(wh, sel.period, sel.municipality, public=True)
+    view = report.build(wh, sel.period, sel.municipality, public=True, profile=True)
     try:
         pdf = report.pdf_bytes(view)
     except report.PackUnavailable as exc:  # no Chromium on this server: say so beside the button
