@@ -43,6 +43,14 @@ def test_quarter_page_opens_complete_and_marks_a_partial_quarter(dash_duo, demo_
     dash_duo.wait_for_contains_text("#kwartaal-deels", f"t/m {fmt.date_nl(through)}")
     assert report.quarter_label(partial) in dash_duo.find_element("#kwartaal-inleiding").text
     assert dash_duo.driver.current_url.endswith(f"/kwartaal?kwartaal={partial}")
+    # the quarter trends mark the running quarter (presentation.partial): the legend says what the open diamond and
+    # the dotted segment mean, the axis and the chart's table say "t/m" (the relatief verzuim trend: its reports
+    # run to the covered-through of verzuimmeldingen)
+    reports = fmt.date_nl(coverage.coverage(wh)["verzuimmeldingen"])
+    dash_duo.wait_for_contains_text("#kwartaal-trend-relatief", f"Loopt nog (open ruit, stippellijn): t/m {reports}")
+    assert f"t/m {reports}" in dash_duo.find_element("#kwartaal-trend-relatief .xaxislayer-above").text
+    table = dash_duo.find_element("#kwartaal-trend-relatief-tabel").get_attribute("textContent")
+    assert f"{partial} t/m {reports}" in table
 
 
 def test_overview_lists_a_signal_whose_link_opens_its_page(dash_duo, demo_warehouse: Path) -> None:
@@ -65,6 +73,30 @@ def test_overview_lists_a_signal_whose_link_opens_its_page(dash_duo, demo_wareho
     names = dict(zip(*[queries.municipalities(wh)[c] for c in ("gemeente_code", "naam")], strict=True))
     assert dash_duo.find_element("h1").text == f"Verzuim {names[first.municipality_code]}"
     assert dash_duo.driver.current_url.endswith(href)
+
+
+def test_vsv_funnel_for_a_portfolio_holder(dash_duo, demo_warehouse: Path) -> None:
+    """/vsv draws the municipal funnel of the VSV percentage: every municipality with a figure the portfolio holder
+    may see is a point, the suppressed ones are named under the heading; no plotly toolbar (no cloud button)."""
+    wh = Warehouse(demo_warehouse)
+    year = coverage.default_period(wh, "vsv")
+    units = signals.funnels(wh, year, ("vsv_percentage",))["vsv_percentage"]
+    frame = queries.kpi_values(wh, ["vsv_percentage"], [year], breakdown="", public=True)
+    hidden = {r.municipality_code for r in frame.itertuples(index=False) if isinstance(r.value, str)}
+    names = dict(zip(*[queries.municipalities(wh)[c] for c in ("gemeente_code", "naam")], strict=True))
+
+    start_and_login(dash_duo, create_app(demo_warehouse), "wethouder", "/vsv")
+    dash_duo.wait_for_element("#vsv-trechter-gemeenten .main-svg")
+    points = dash_duo.driver.execute_script(
+        "return document.querySelector('#vsv-trechter-gemeenten .js-plotly-plot').data"
+        ".filter(t => t.customdata).flatMap(t => t.customdata.map(c => c[1]));")
+    assert sorted(points) == sorted(u.code for u in units if u.code not in hidden)
+    note = dash_duo.find_element("#vsv-trechter-gemeenten-uitleg").text
+    if hidden:
+        assert f"Niet getoond (kleine aantallen, onderdrukt): {', '.join(sorted(names[c] for c in hidden))}." in note
+    assert not dash_duo.driver.find_elements("css selector", "#vsv-trechter-gemeenten .modebar")
+    assert dash_duo.find_element("#vsv-trechter-gemeenten-tabel")
+    assert dash_duo.get_logs() == []
 
 
 def test_profile_shows_rank_and_national_value(dash_duo, demo_warehouse: Path) -> None:
