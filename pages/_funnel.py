@@ -22,10 +22,12 @@ MARKS = {"hoger": ("triangle-up", "hoger dan verwacht"), "lager": ("triangle-dow
 
 
 def funnel_figure(units: list[signals.Unit], names: dict[str, str], scale: float, unit_label: str,
-                  size_label: str, y_title: str | None = None, decimals: int = 1) -> dict:
+                  size_label: str, y_title: str | None = None, decimals: int = 1, selected: str | None = None) -> dict:
     """Value x `scale` (100: per 100; 1000: per 1.000) against n; the curves drawn over the range of n, with phi
-    (municipalities) as the units carry it. A plain figure dict in the product's template, built in one go:
-    plotly-python validates every trace it is given (about 10 ms for this chart), plotly.js draws it the same."""
+    (municipalities) as the units carry it; the unit `selected` (the municipality chosen on the page) is named
+    beside its point, so a reader finds it without hovering. A plain figure dict in the product's template, built
+    in one go: plotly-python validates every trace it is given (about 10 ms for this chart), plotly.js draws it the
+    same."""
     ranked = [u for u in units if not u.too_small]
     layout = {"template": plotly_template(), "height": 380, "legend": {"orientation": "h", "y": -0.25},
               "xaxis": {"title": {"text": size_label}}, "yaxis": {"title": {"text": y_title or unit_label.strip()}}}
@@ -48,6 +50,11 @@ def funnel_figure(units: list[signals.Unit], names: dict[str, str], scale: float
     layout["annotations"] = [{"xref": "paper", "x": 0, "xanchor": "left", "yref": "y", "y": p0 * scale,
                               "yanchor": "bottom", "showarrow": False,
                               "text": f"regio {fmt.number(p0 * scale, decimals)}{unit_label}"}]
+    chosen = next((u for u in ranked if u.code == selected), None)
+    if chosen is not None:
+        layout["annotations"].append({"x": chosen.n, "y": chosen.value * scale, "text": names.get(chosen.code, ""),
+                                      "showarrow": True, "arrowhead": 0, "ax": 0, "ay": -30,
+                                      "font": {"size": 13}, "bgcolor": "rgba(255,255,255,0.8)"})
     for signal, (symbol, label) in MARKS.items():
         mine = [u for u in ranked if u.signal == signal]
         if not mine:
@@ -83,7 +90,7 @@ def funnel_table(units: list[signals.Unit], names: dict[str, str], scale: float,
 
 def funnel_section(graph_id: str, units: list[signals.Unit], names: dict[str, str], scale: float, unit_label: str,
                    size_label: str, title: str, hidden: set[str] | frozenset[str] = frozenset(),
-                   decimals: int = 1, y_title: str | None = None) -> html.Div | None:
+                   decimals: int = 1, y_title: str | None = None, selected: str | None = None) -> html.Div | None:
     """The funnel with its heading, how to read it, the units too small to compare and, for a portfolio holder,
     the units left out because their figure is suppressed (`hidden`: their codes)."""
     shown = [u for u in units if u.code not in hidden]
@@ -97,7 +104,7 @@ def funnel_section(graph_id: str, units: list[signals.Unit], names: dict[str, st
         note += f" Niet getoond (kleine aantallen, onderdrukt): {', '.join(left_out)}."
     ranked = [u for u in shown if not u.too_small]
     graph = _chart_frame.graph(graph_id, funnel_figure(shown, names, scale, unit_label, size_label,
-                                                           y_title, decimals))
+                                                           y_title, decimals, selected))
     return html.Div([
         html.H2(title, className="h4 mt-2"),
         html.P("Elke stip is een eenheid: haar waarde tegen haar omvang. Binnen de trechter valt de afwijking van de "

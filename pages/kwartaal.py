@@ -160,7 +160,7 @@ def _chart(chart: report.Chart) -> html.Div:
         return html.Div([html.H3(chart.title, className="h6"), empty_state(chart.message)], className="rbl-chart")
     return html.Div([
         _chart_frame.framed(_chart_frame.graph(chart.chart_id, chart.figure), chart.title, heading="h3",
-                            filename=chart.chart_id, note=report.caption(chart)),
+                            filename=chart.chart_id, note=report.caption(chart), decimals=chart.decimals),
     ], className="rbl-chart mb-3")
 
 

@@ -159,7 +159,7 @@ def _funnels(wh: Warehouse, sel: _filters.Selection, names: dict[str, str], view
     hidden = _funnel.suppressed_codes(wh, TREND_KPI, sel.period) if viewer.public else set()
     out.append(_funnel.funnel_section("verzuim-trechter-gemeenten", municipal, names, 1000, " per 1.000",
                                       "Inwoners 5 t/m 17 jaar", f"Trechter: relatief verzuim per gemeente, {label}",
-                                      hidden))
+                                      hidden, selected=sel.municipality))
     return out
 
 

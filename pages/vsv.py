@@ -75,7 +75,7 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
                 className="h4 mt-4"),
         _level_chart(table),
         _grid(table, columns),
-        _funnel_section(wh, sel.period, names, viewer),
+        _funnel_section(wh, sel, names, viewer),
         html.P([source_text(registry["vsv_percentage"]), "; landelijke norm: DUO/OCW"],
                className="rbl-source small text-muted"),
         _download.buttons(DOWNLOAD_ID, CSV_ID, XLSX_ID) if not table.empty else None,
@@ -115,17 +115,17 @@ def _trend_chart(wh: Warehouse, years: list[str], code: str, names: dict[str, st
                                  _sections.partial_periods(wh, HEADLINE, KIND, years))
 
 
-def _funnel_section(wh: Warehouse, year: str, names: dict[str, str], viewer: Viewer) -> html.Div | None:
+def _funnel_section(wh: Warehouse, sel: _filters.Selection, names: dict[str, str], viewer: Viewer) -> html.Div | None:
     """The municipal funnel of the VSV percentage (warehouse.signals: the region's value as target, n = the start
     population, widened for over-dispersion): for the coordinator and portfolio holders, who see the region (staff
     do not: the target is the region's value). For a portfolio holder a suppressed municipality is left out."""
     if not viewer.may_see_region:
         return None
-    units = signals.funnels(wh, year, (HEADLINE,)).get(HEADLINE, [])
-    hidden = _funnel.suppressed_codes(wh, HEADLINE, year) if viewer.public else set()
+    units = signals.funnels(wh, sel.period, (HEADLINE,)).get(HEADLINE, [])
+    hidden = _funnel.suppressed_codes(wh, HEADLINE, sel.period) if viewer.public else set()
     return _funnel.funnel_section("vsv-trechter-gemeenten", units, names, 100, "%", "Startpopulatie",
-                                  f"Trechter: VSV-percentage per gemeente, {fmt.period_label(KIND, year)}", hidden,
-                                  kpis()[HEADLINE].decimals, "VSV-percentage")
+                                  f"Trechter: VSV-percentage per gemeente, {fmt.period_label(KIND, sel.period)}",
+                                  hidden, kpis()[HEADLINE].decimals, "VSV-percentage", sel.municipality)
 
 
 def _level_chart(table: pd.DataFrame):

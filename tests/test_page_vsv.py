@@ -243,11 +243,14 @@ def test_vsv_funnel_per_municipality_by_hand(small_wh: Path) -> None:
             for row in table["props"]["children"][1]["props"]["children"]]
     assert ["Breda (GM0758)", "5,00", "60", "0,00", "15,91", "binnen verwachting"] in rows
     assert len(rows) == 3
+    # the chosen municipality is named beside its point
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["regio 6,25%", "Breda"]
 
     tree = page_tree(login_client(create_app(small_wh), "wethouder"), "/vsv", f"?teljaar={T}&gemeente={BREDA}")
     figure = find(tree, "vsv-trechter-gemeenten")["props"]["figure"]
     shown = sorted(row[1] for t in figure["data"] if t.get("customdata") for row in array(t["customdata"]))
     assert shown == ["GM0777"]
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["regio 6,25%"]  # Breda is not drawn
     assert "Niet getoond (kleine aantallen, onderdrukt): Altena, Breda." in find(
         tree, "vsv-trechter-gemeenten-uitleg")["props"]["children"]
     assert find(tree, "vsv-trechter-gemeenten-tabel") is not None

@@ -27,6 +27,7 @@ class Chart:
     source: str
     message: str = ""
     alt: str = ""  # what the chart shows, in words: the PDF's alternative text for its image
+    decimals: int = 1  # the figure's own decimals, for the chart's table on the page
 
 
 def charts(view: QuarterView) -> list[Chart]:
@@ -58,7 +59,8 @@ def _trend(view: QuarterView, kpi: Kpi, chart_id: str, title: str) -> Chart:
                       yaxis_automargin=True)
     partial = view.partial.get(kpi.id, {})
     mark_partial(fig, partial)  # a quarter still running: open diamond, dotted, "t/m" (presentation.partial)
-    return Chart(chart_id, title, fig, kpi.source, _hidden_note(view), _trend_alt(title, kpi, rows, partial))
+    return Chart(chart_id, title, fig, kpi.source, _hidden_note(view), _trend_alt(title, kpi, rows, partial),
+                 kpi.decimals)
 
 
 def _municipalities(view: QuarterView, kpi: Kpi) -> Chart:
@@ -83,7 +85,7 @@ def _municipalities(view: QuarterView, kpi: Kpi) -> Chart:
     fig.update_yaxes(automargin=True)
     fig.update_xaxes(automargin=True)
     return Chart("kwartaal-gemeenten", title, fig, kpi.source, _hidden_note(view),
-                 _bars_alt(title, kpi, rows, region))
+                 _bars_alt(title, kpi, rows, region), kpi.decimals)
 
 
 def _trend_alt(title: str, kpi: Kpi, rows: pd.DataFrame, partial: dict | None = None) -> str:
