@@ -75,30 +75,6 @@ def test_overview_lists_a_signal_whose_link_opens_its_page(dash_duo, demo_wareho
     assert dash_duo.driver.current_url.endswith(href)
 
 
-def test_vsv_funnel_for_a_portfolio_holder(dash_duo, demo_warehouse: Path) -> None:
-    """/vsv draws the municipal funnel of the VSV percentage: every municipality with a figure the portfolio holder
-    may see is a point, the suppressed ones are named under the heading; no plotly toolbar (no cloud button)."""
-    wh = Warehouse(demo_warehouse)
-    year = coverage.default_period(wh, "vsv")
-    units = signals.funnels(wh, year, ("vsv_percentage",))["vsv_percentage"]
-    frame = queries.kpi_values(wh, ["vsv_percentage"], [year], breakdown="", public=True)
-    hidden = {r.municipality_code for r in frame.itertuples(index=False) if isinstance(r.value, str)}
-    names = dict(zip(*[queries.municipalities(wh)[c] for c in ("gemeente_code", "naam")], strict=True))
-
-    start_and_login(dash_duo, create_app(demo_warehouse), "wethouder", "/vsv")
-    dash_duo.wait_for_element("#vsv-trechter-gemeenten .main-svg")
-    points = dash_duo.driver.execute_script(
-        "return document.querySelector('#vsv-trechter-gemeenten .js-plotly-plot').data"
-        ".filter(t => t.customdata).flatMap(t => t.customdata.map(c => c[1]));")
-    assert sorted(points) == sorted(u.code for u in units if u.code not in hidden)
-    note = dash_duo.find_element("#vsv-trechter-gemeenten-uitleg").text
-    if hidden:
-        assert f"Niet getoond (kleine aantallen, onderdrukt): {', '.join(sorted(names[c] for c in hidden))}." in note
-    assert not dash_duo.driver.find_elements("css selector", "#vsv-trechter-gemeenten .modebar")
-    assert dash_duo.find_element("#vsv-trechter-gemeenten-tabel")
-    assert dash_duo.get_logs() == []
-
-
 def test_profile_shows_rank_and_national_value(dash_duo, demo_warehouse: Path) -> None:
     wh = Warehouse(demo_warehouse)
     kpi_id, year = "relatief_verzuim_per_1000", coverage.default_period(wh, "verzuim")

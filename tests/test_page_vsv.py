@@ -110,6 +110,18 @@ def test_vsv_page_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
 
     start_and_login(dash_duo, create_app(demo_warehouse), "coordinator", f"/vsv?jaar={year}%26gemeente={BREDA}")
     dash_duo.wait_for_text_to_equal("#kpi-vsv_percentage .kpi-value", card_value(BREDA))
+    # the municipal funnel (issue #9): every municipality with a start population is a point, Breda named beside
+    # its own; drawn without plotly's toolbar (no cloud button), its table one click away
+    from warehouse import signals
+
+    dash_duo.wait_for_element("#vsv-trechter-gemeenten .main-svg")
+    points = dash_duo.driver.execute_script(
+        "return document.querySelector('#vsv-trechter-gemeenten .js-plotly-plot').data"
+        ".filter(t => t.customdata).flatMap(t => t.customdata.map(c => c[1]));")
+    assert sorted(points) == sorted(u.code for u in signals.funnels(wh, year, (kpi.id,))[kpi.id])
+    assert "Breda" in [a.text for a in dash_duo.find_elements("#vsv-trechter-gemeenten .annotation")]
+    assert not dash_duo.driver.find_elements("css selector", "#vsv-trechter-gemeenten .modebar")
+    assert dash_duo.find_element("#vsv-trechter-gemeenten-tabel")
     status = _tables.vsv_status(wh, BREDA)[year]
     assert dash_duo.find_element("#vsv-status").text.endswith(f"{status}." if status == "definitief" else
                                                               "nog niet geleverd.")
