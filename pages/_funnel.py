@@ -90,7 +90,8 @@ def funnel_table(units: list[signals.Unit], names: dict[str, str], scale: float,
 
 def funnel_section(graph_id: str, units: list[signals.Unit], names: dict[str, str], scale: float, unit_label: str,
                    size_label: str, title: str, hidden: set[str] | frozenset[str] = frozenset(),
-                   decimals: int = 1, y_title: str | None = None, selected: str | None = None) -> html.Div | None:
+                   decimals: int = 1, y_title: str | None = None, selected: str | None = None,
+                   source: str | None = None) -> html.Div | None:
     """The funnel with its heading, how to read it, the units too small to compare and, for a portfolio holder,
     the units left out because their figure is suppressed (`hidden`: their codes)."""
     shown = [u for u in units if u.code not in hidden]
@@ -112,4 +113,6 @@ def funnel_section(graph_id: str, units: list[signals.Unit], names: dict[str, st
                className="text-muted small", id=f"{graph_id}-uitleg"),
         _chart_frame.framed(graph, table=funnel_table(ranked, names, scale, size_label, decimals),
                             filename=graph_id),
+        html.P(f"{source}; grenzen: trechter volgens Spiegelhalter (2005)" if source else None,
+               className="rbl-source small text-muted"),
     ], className="rbl-funnel")

@@ -154,12 +154,13 @@ def _funnels(wh: Warehouse, sel: _filters.Selection, names: dict[str, str], view
                  if sel.municipality == queries.REGION_CODE or u.municipality_code == sel.municipality]
         out.append(_funnel.funnel_section("verzuim-trechter-scholen", units, schools, 100, " per 100 leerlingen",
                                           "Leerlingen op 1 oktober",
-                                          f"Trechter: verzuim per school, {label}"))
+                                          f"Trechter: verzuim per school, {label}",
+                                          source=source_text(kpis()[SCHOOL_KPI])))
     municipal = found.get(TREND_KPI, [])
     hidden = _funnel.suppressed_codes(wh, TREND_KPI, sel.period) if viewer.public else set()
     out.append(_funnel.funnel_section("verzuim-trechter-gemeenten", municipal, names, 1000, " per 1.000",
                                       "Inwoners 5 t/m 17 jaar", f"Trechter: relatief verzuim per gemeente, {label}",
-                                      hidden, selected=sel.municipality))
+                                      hidden, selected=sel.municipality, source=source_text(kpis()[TREND_KPI])))
     return out
 
 

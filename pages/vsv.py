@@ -75,10 +75,10 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
                 className="h4 mt-4"),
         _level_chart(table),
         _grid(table, columns),
-        _funnel_section(wh, sel, names, viewer),
         html.P([source_text(registry["vsv_percentage"]), "; landelijke norm: DUO/OCW"],
                className="rbl-source small text-muted"),
         _download.buttons(DOWNLOAD_ID, CSV_ID, XLSX_ID) if not table.empty else None,
+        _funnel_section(wh, sel, names, viewer),  # after the table's own source and downloads
     ])
 
 
@@ -125,7 +125,8 @@ def _funnel_section(wh: Warehouse, sel: _filters.Selection, names: dict[str, str
     hidden = _funnel.suppressed_codes(wh, HEADLINE, sel.period) if viewer.public else set()
     return _funnel.funnel_section("vsv-trechter-gemeenten", units, names, 100, "%", "Startpopulatie",
                                   f"Trechter: VSV-percentage per gemeente, {fmt.period_label(KIND, sel.period)}",
-                                  hidden, kpis()[HEADLINE].decimals, "VSV-percentage", sel.municipality)
+                                  hidden, kpis()[HEADLINE].decimals, "VSV-percentage", sel.municipality,
+                                  source_text(kpis()[HEADLINE]))
 
 
 def _level_chart(table: pd.DataFrame):
