@@ -243,6 +243,7 @@ def test_vsv_funnel_per_municipality_by_hand(small_wh: Path) -> None:
     assert (breda.lower95, breda.upper95) == (pytest.approx(0.00125), pytest.approx(0.12375))
 
     tree = page_tree(login_client(create_app(small_wh), "coordinator"), "/vsv", f"?teljaar={T}&gemeente={BREDA}")
+    assert find(tree, "vsv-trechter-gemeenten")["props"]["config"]["displayModeBar"] is False  # the shared config
     figure = find(tree, "vsv-trechter-gemeenten")["props"]["figure"]
     codes = sorted(row[1] for t in figure["data"] if t.get("customdata") for row in array(t["customdata"]))
     assert codes == sorted(units)  # every municipality with a start population
