@@ -20,7 +20,7 @@ from pages._components import empty_state, figures_grid, source_text
 from pages._data import kpis, warehouse
 from pages._page import map_url_callback, page_layout, page_top, table_download
 from presentation import formats as fmt
-from presentation.partial import mark_partial
+from presentation.partial import mark_partial, marked
 from presentation.style import figure_template
 from warehouse import notes, queries
 from warehouse.connection import Warehouse
@@ -261,6 +261,8 @@ def _school_trend(trend: pd.DataFrame, partial: dict):
     fig.update_layout(height=320, showlegend=False, xaxis_automargin=True)  # slanted labels clear the title
     _charts.add_series_notes(fig, notes.series_notes(SCHOOL_KPI), periods)
     mark_partial(fig, partial)  # a school year still running: open diamond, dotted, "t/m" (presentation.partial)
+    if marked(fig):  # then the legend says what the open diamond means
+        fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.35})
     return html.Div([_chart_frame.framed(_chart_frame.graph("verzuim-school-trend", fig), filename="verzuim-school"),
                      note])
 

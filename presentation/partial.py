@@ -125,6 +125,11 @@ def mark_partial(fig: go.Figure, through: Mapping[str, date]) -> go.Figure:
     return fig
 
 
+def marked(fig: go.Figure) -> bool:
+    """Whether `mark_partial` marked a partial point on `fig` (its legend entry is there)."""
+    return any(isinstance(t.meta, dict) and t.meta.get("rbl") == LEGEND_ROLE for t in fig.data)
+
+
 def axis_label(text: str) -> str:
     """An x-axis tick label as plain text ("2025-K4<br>t/m 14-11-2025" -> "2025-K4 t/m 14-11-2025")."""
     return re.sub(r"\s*<br\s*/?>\s*", " ", text)

@@ -44,6 +44,7 @@ def test_a_partial_point_gets_its_own_mark_hover_and_label() -> None:
     assert rest.hovertemplate == "<b>Breda</b><br>%{customdata}: %{y:,.1f}<extra></extra>"
     assert rest.legendgroup == line.legendgroup
     assert legend.name == "Loopt nog (open ruit, stippellijn): t/m 14-02-2025"
+    assert partial.marked(fig)
     assert list(fig.layout.xaxis.ticktext) == ["2024-K3", "2024-K4", "2025-K1<br>t/m 14-02-2025"]
     # the chart's table: one column per line, the partial value in it, the row named as the axis names it
     assert _chart_frame.chart_table(fig) == (["", "Breda"], [["2024-K3", "4,0"], ["2024-K4", "5,0"],
@@ -54,6 +55,7 @@ def test_without_a_partial_period_nothing_changes() -> None:
     fig = go.Figure([go.Scatter(x=["2024-K3", "2024-K4"], y=[4.0, 5.0], mode="lines")])
     before = fig.to_dict()
     assert partial.mark_partial(fig, {}).to_dict() == before
+    assert not partial.marked(fig)
     assert partial.mark_partial(fig, {"2023-K1": date(2023, 2, 1)}).to_dict() == before  # not on the chart
 
 
