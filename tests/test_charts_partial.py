@@ -73,6 +73,10 @@ def test_the_packs_quarter_trend_marks_the_running_quarter(late_wh: KpiWarehouse
     # the text alternative (the PDF's /Alt) names it too
     assert "Regio West-Brabant: van 0,0 in 2024-K1 naar 1,7 in 2025-K3 t/m 12-09-2025." in chart.alt
     assert "2025-K3 loopt nog (gegevens t/m 12-09-2025)" in chart.alt
+    # the bars per municipality of that quarter say it in their title (and so in their alternative text)
+    bars = report.charts(view)[2]
+    assert bars.title == "Relatief verzuim per 1.000 leerplichtigen per gemeente, 3e kwartaal 2025, t/m 12-09-2025"
+    assert bars.alt.startswith(f"Staafdiagram: {bars.title}.")
     headers, rows = _chart_frame.chart_table(chart.figure)
     assert headers == ["Kwartaal", "Regio West-Brabant", "Breda"]
     assert rows[-2:] == [["2025-K2", "1,1", "2,0"], ["2025-K3 t/m 12-09-2025", "1,7", "2,0"]]

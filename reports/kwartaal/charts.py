@@ -65,6 +65,9 @@ def _trend(view: QuarterView, kpi: Kpi, chart_id: str, title: str) -> Chart:
 
 def _municipalities(view: QuarterView, kpi: Kpi) -> Chart:
     title = f"{kpi.label} per gemeente, {quarter_label(view.quarter)}"
+    through = view.partial.get(kpi.id, {}).get(view.quarter)
+    if through is not None:  # a quarter still running says so here too
+        title += f", t/m {fmt.date_nl(through)}"
     rows = _numeric(view.table[view.table["code"] != queries.REGION_CODE].rename(columns={kpi.id: "value"}))
     if rows.empty:
         return Chart("kwartaal-gemeenten", title, None, kpi.source, "Geen cijfers om te tonen.")
