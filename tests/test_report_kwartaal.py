@@ -608,3 +608,11 @@ def test_the_pack_of_one_municipality_has_its_profile_on_one_page(profile_pack: 
     assert "schooljaar 2024-2025 11,0 – (–; 2023-2024) 12,9 Plaats 2 van 3 24,1 (2024-2025)" in flowing
     assert "Landelijke waarden: Relatief verzuim per 1.000 leerplichtigen: Testbron landelijk verzuim, 2025." in flowing
     assert "Gegevens van 15-11-2025" in page  # the pack's footer on the profile's page too
+
+
+
+def test_a_quarter_in_progress_says_so_on_the_packs_first_page(pack_text: list[str]) -> None:
+    # Q's cases stop on 01-05-2025 (Z1), so absoluut verzuim, one of the quarter page's main figures, is partial:
+    # the first page says "t/m" as the page /kwartaal does (warehouse.coverage.page_through); it said nothing before
+    front = " ".join(pack_text[0].split())
+    assert "t/m 01-05-2025: 3e kwartaal 2025 is nog niet compleet; de gegevens lopen tot en met 01-05-2025." in front

@@ -78,6 +78,8 @@ STYLE = f"""
   .chart {{ break-inside: avoid; margin-bottom: 3mm; }}
   .chart img {{ width: 174mm; height: auto; display: block; }}
   .new-page {{ break-before: page; }}
+  .date {{ white-space: nowrap; }}
+  .partial {{ border-left: 1.2mm solid #E69F00; background: #FFF6E0; padding: 1.5mm 2.5mm; }}
   * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 """
 
@@ -100,6 +102,7 @@ def _front(view: QuarterView, today: date) -> list[str]:
         f'<p class="muted">Elk cijfer over het kwartaal, naast het vorige kwartaal ({prev}) en hetzelfde kwartaal een '
         f"jaar eerder ({year}). Werkvoorraad en formatie op de laatste dag van het kwartaal "
         f"({fmt.date_nl(view.last_day)}). Een toelichting van de coördinator staat onder haar cijfer.</p>",
+        *_partial_notice(view),
         "<h2>Kerncijfers</h2>",
         '<table style="width: 174mm"><thead><tr><th scope="col" style="width: 58mm">Cijfer</th>'
         + "".join(f'<th scope="col" class="num">{h}</th>' for h in (q, prev, "verschil", year, "verschil"))
@@ -126,6 +129,17 @@ def _front(view: QuarterView, today: date) -> list[str]:
         out.append(f'<tr><th scope="row">{escape(d.report)}</th><td>{escape(d.to)}</td><td class="num">{d.school_year}'
                    f'</td><td class="num">{fmt.date_nl(d.due)}</td><td class="num">{days_text(d.days)}</td></tr>')
     return [*out, "</tbody></table>"]
+
+
+def _partial_notice(view: QuarterView) -> list[str]:
+    """A quarter still in progress says so on the first page, as the page /kwartaal does (warehouse.coverage)."""
+    if view.through is None:
+        return []
+    day = f'<span class="date">{fmt.date_nl(view.through)}</span>'  # never broken at its hyphens
+    return [f'<p class="partial"><b>t/m {day}</b>: {quarter_label(view.quarter)} is nog niet '
+            f"compleet; de gegevens lopen tot en met {day}. De cijfers worden daarom vergeleken "
+            "met het vorige kwartaal en hetzelfde kwartaal een jaar eerder over dezelfde dagen, niet met het hele "
+            "kwartaal; in de grafieken staat een kwartaal dat nog loopt als open ruit aan een stippellijn.</p>"]
 
 
 def _charts(pictures: list[Chart], images) -> list[str]:
