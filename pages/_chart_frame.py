@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from presentation import formats as fmt
+from presentation import partial
 
 GRAPH_CONFIG: dict = {
     "displayModeBar": False,  # no toolbar: no cloud, no specialist tools (lasso, zoom, pan, spikelines)
@@ -111,7 +112,8 @@ def scroll_region(table: object, label: str) -> html.Div:
 def chart_table(figure: go.Figure | dict, decimals: int = 1) -> Table:
     """The data of `figure` as a table of text, numbers the Dutch way."""
     fig = figure if isinstance(figure, go.Figure) else go.Figure(figure)
-    traces = [t for t in fig.data if (t.name or "") not in HIDDEN_TRACES and t.visible in (None, True)]
+    traces = [t for t in fig.data if (t.name or "") not in HIDDEN_TRACES and t.visible in (None, True)
+              and _role(t) != partial.LEGEND_ROLE]
     bars = [t for t in traces if t.type == "bar"]
     if bars and len(bars) == len(traces) and len(bars) == 1:
         return _bar_table(fig, bars[0], decimals)
@@ -135,7 +137,8 @@ def _bar_table(fig: go.Figure, bar: go.Bar, decimals: int) -> Table:
 
 
 def _series_table(fig: go.Figure, traces: Sequence, decimals: int) -> Table:
-    """One row per x value (in the order of first appearance), one column per named line or bar group."""
+    """One row per x value (in the order of first appearance, named as the axis labels it), one column per named
+    line or bar group; the partial part of a line (presentation.partial) fills its line's own column."""
     columns: dict[str, dict[str, object]] = {}
     order: list[str] = []
     for trace in traces:
@@ -143,14 +146,25 @@ def _series_table(fig: go.Figure, traces: Sequence, decimals: int) -> Table:
         if not xs or not ys:
             continue
         name = str(trace.meta) if isinstance(trace.meta, str) else (trace.name or "Waarde")
-        column = columns.setdefault(_unique(name, columns, trace), {})
+        if _role(trace) == partial.CONTINUES and trace.meta.get("line") in columns:
+            column = columns[trace.meta["line"]]
+        else:
+            column = columns.setdefault(_unique(name, columns, trace), {})
         for x, y in zip(xs, ys, strict=False):
             key = str(x)
             if key not in order:
                 order.append(key)
-            column[key] = y
+            if y is not None or key not in column:
+                column[key] = y
     headers = [_axis_title(fig.layout.xaxis) or "", *columns]
-    return headers, [[x, *(_cell(col.get(x), decimals) for col in columns.values())] for x in order]
+    ticks = dict(zip(map(str, _list(fig.layout.xaxis.tickvals)), _list(fig.layout.xaxis.ticktext), strict=False))
+    return headers, [[partial.axis_label(str(ticks.get(x, x))), *(_cell(col.get(x), decimals)
+                                                                  for col in columns.values())] for x in order]
+
+
+def _role(trace: object) -> str | None:
+    meta = getattr(trace, "meta", None)
+    return meta.get("rbl") if isinstance(meta, dict) else None
 
 
 def _unique(name: str, taken: dict, trace: object) -> str:

@@ -4,6 +4,9 @@ with its KPI chooser, and one KPI over the periods per municipality beside it.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,7 +16,8 @@ from pages import _chart_frame, _charts, _filters, _map
 from pages._components import source_text
 from pages._data import kpis
 from presentation import formats as fmt
-from warehouse import notes, queries
+from presentation.partial import label, mark_partial
+from warehouse import coverage, notes, queries
 from warehouse.connection import Warehouse
 
 
@@ -52,17 +56,31 @@ def trend_values(wh: Warehouse, kpi_id: str, periods: list[str], names: dict[str
     return frame[frame["municipality_code"].isin(set(names) | ({queries.REGION_CODE} if region else set()))]
 
 
+def partial_periods(wh: Warehouse, kpi_id: str, kind: str, periods: list[str]) -> dict[str, date]:
+    """The partial periods among `periods` of a KPI (warehouse.coverage): what its trend chart marks."""
+    return coverage.partial_periods(wh, kpis()[kpi_id], kind, periods)
+
+
 def trend_graph(graph_id: str, fig: go.Figure, kpi_id: str, periods: list[str], frame: pd.DataFrame | None = None,
-                code: str | None = None, name: str = "") -> html.Section:
-    """The trend chart with the periods that have a time-series note marked, framed (pages._chart_frame): a title
-    that states how the selected area (`code` in `frame`) went, its buttons and its table."""
+                code: str | None = None, name: str = "", partial: Mapping[str, date] | None = None) -> html.Section:
+    """The trend chart with the periods that have a time-series note marked and the partial periods (`partial`:
+    period -> covered-through) marked as still running (presentation.partial), framed (pages._chart_frame): a
+    title that states how the selected area (`code` in `frame`) went over the complete periods, its buttons and
+    its table."""
     _charts.add_series_notes(fig, notes.series_notes(kpi_id), periods)
+    partial = dict(partial or {})
+    mark_partial(fig, partial)
     kpi = kpis()[kpi_id]
     title = None
     if frame is not None and code is not None:
         own = frame[frame["municipality_code"] == code].set_index("period")["v"].reindex(periods).dropna()
         unit = "%" if kpi.unit == "%" else (kpi.unit if kpi.unit.startswith("per ") else "")
-        title = _chart_frame.trend_finding(name or _charts.REGION_NAME, own.to_dict(), kpi.decimals, unit)
+        complete = own[[p not in partial for p in own.index]]
+        title = _chart_frame.trend_finding(name or _charts.REGION_NAME, complete.to_dict(), kpi.decimals, unit)
+        running = [p for p in own.index if p in partial]
+        if running:  # a fall at the end that is only missing data is not the finding
+            title += (f"; {label(running[-1], partial[running[-1]])} loopt nog: "
+                      f"{fmt.number(own[running[-1]], kpi.decimals)}{' ' + unit if unit else ''}")
         title = title.replace(" %", "%")
     return _chart_frame.framed(_chart_frame.graph(graph_id, fig), title, decimals=kpi.decimals,
                                filename=graph_id.removesuffix("-grafiek"))

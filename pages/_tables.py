@@ -3,6 +3,7 @@ they can be tested without building an app and shared by a page and its download
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -10,8 +11,9 @@ import pandas as pd
 from pages._download import Column
 from presentation import formats as fmt
 from presentation import labels
-from warehouse import queries, views
+from warehouse import coverage, queries, views
 from warehouse.connection import Warehouse
+from warehouse.kpis import KPIS
 
 SCHOOL_KPI = "verzuim_per_school"
 
@@ -187,6 +189,7 @@ class SchoolDetail:
     reports: pd.DataFrame  # soort (Dutch label), aantal: reports of the chosen school year, per kind
     reports_total: object  # all reports of the chosen school year at this location
     reasons: pd.DataFrame  # reden (Dutch label), aantal: reports closed in the chosen school year, per reason
+    partial: dict = dataclasses.field(default_factory=dict)  # partial school years of the trend: period -> date
 
 
 def school_detail(wh: Warehouse, school_id: str, year: str, years: list[str], public: bool) -> SchoolDetail:
@@ -221,4 +224,5 @@ def school_detail(wh: Warehouse, school_id: str, year: str, years: list[str], pu
         reports_total=total,
         reasons=pd.DataFrame([(labels.CLOSING_REASONS.get(r, r), v) for r, v in reasons], columns=["reden", "aantal"],
                              dtype=object),
+        partial=coverage.partial_periods(wh, KPIS[SCHOOL_KPI], "schooljaar", sorted(set(trend["period"]))),
     )

@@ -58,7 +58,7 @@ def download(_clicks: int | None, search: str | None) -> object:
     sel = _filters.url_selection(wh, viewer, report.KIND, search)
     if sel.period is None or sel.municipality is None:
         return no_update, no_update
-    view = report.build(wh, sel.period, sel.municipality, public=True)
+    view = report.build(wh, sel.period, sel.municipality, public=True, profile=True)
     try:
         pdf = report.pdf_bytes(view)
     except report.PackUnavailable as exc:  # no Chromium on this server: say so beside the button
@@ -160,7 +160,7 @@ def _chart(chart: report.Chart) -> html.Div:
         return html.Div([html.H3(chart.title, className="h6"), empty_state(chart.message)], className="rbl-chart")
     return html.Div([
         _chart_frame.framed(_chart_frame.graph(chart.chart_id, chart.figure), chart.title, heading="h3",
-                            filename=chart.chart_id, note=report.caption(chart)),
+                            filename=chart.chart_id, note=report.caption(chart), decimals=chart.decimals),
     ], className="rbl-chart mb-3")
 
 

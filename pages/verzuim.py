@@ -20,6 +20,7 @@ from pages._components import empty_state, figures_grid, source_text
 from pages._data import kpis, warehouse
 from pages._page import map_url_callback, page_layout, page_top, table_download
 from presentation import formats as fmt
+from presentation.partial import mark_partial, marked
 from presentation.style import figure_template
 from warehouse import notes, queries
 from warehouse.connection import Warehouse
@@ -153,10 +154,13 @@ def _funnels(wh: Warehouse, sel: _filters.Selection, names: dict[str, str], view
                  if sel.municipality == queries.REGION_CODE or u.municipality_code == sel.municipality]
         out.append(_funnel.funnel_section("verzuim-trechter-scholen", units, schools, 100, " per 100 leerlingen",
                                           "Leerlingen op 1 oktober",
-                                          f"Trechter: verzuim per school, {label}"))
+                                          f"Trechter: verzuim per school, {label}",
+                                          source=source_text(kpis()[SCHOOL_KPI])))
     municipal = found.get(TREND_KPI, [])
+    hidden = _funnel.suppressed_codes(wh, TREND_KPI, sel.period) if viewer.public else set()
     out.append(_funnel.funnel_section("verzuim-trechter-gemeenten", municipal, names, 1000, " per 1.000",
-                                      "Inwoners 5 t/m 17 jaar", f"Trechter: relatief verzuim per gemeente, {label}"))
+                                      "Inwoners 5 t/m 17 jaar", f"Trechter: relatief verzuim per gemeente, {label}",
+                                      hidden, selected=sel.municipality, source=source_text(kpis()[TREND_KPI])))
     return out
 
 
@@ -206,7 +210,8 @@ def _trend_chart(wh: Warehouse, years: list[str], code: str, names: dict[str, st
     fig = _charts.municipality_trend(frame, names, code, years, x_label="Schooljaar",
                                      y_label="Per 1.000 leerplichtigen", decimals=kpi.decimals,
                                      region_code=queries.REGION_CODE)
-    return _sections.trend_graph("verzuim-trend-grafiek", fig, TREND_KPI, years, frame, code, names.get(code, ""))
+    return _sections.trend_graph("verzuim-trend-grafiek", fig, TREND_KPI, years, frame, code, names.get(code, ""),
+                                 _sections.partial_periods(wh, TREND_KPI, KIND, years))
 
 
 def _school_modal(row: pd.Series, detail: _tables.SchoolDetail, year: str) -> dbc.Modal:
@@ -220,7 +225,7 @@ def _school_modal(row: pd.Series, detail: _tables.SchoolDetail, year: str) -> db
         dbc.ModalBody([
             html.P(f"{row['soort']}, {row['gemeente']}", className="text-muted"),
             html.H3("Leerlingen met een melding per 100 leerlingen, door de jaren", className="h6"),
-            _school_trend(detail.trend),
+            _school_trend(detail.trend, detail.partial),
             html.P(source_text(registry[SCHOOL_KPI]), className="rbl-source small text-muted"),
             dbc.Row([
                 dbc.Col([html.H3(f"Meldingen naar verzuimsoort, {label}", className="h6"),
@@ -242,7 +247,7 @@ def _count(value: object) -> str:
     return fmt.by_unit(value, "aantal", 0)
 
 
-def _school_trend(trend: pd.DataFrame):
+def _school_trend(trend: pd.DataFrame, partial: dict):
     shown = trend.assign(v=pd.to_numeric(trend["value"], errors="coerce"))
     hidden = [f"{p} ({v})" for p, v in zip(trend["period"], trend["value"], strict=True) if isinstance(v, str)]
     note = html.P(f"Niet getoond (kleine aantallen): {', '.join(hidden)}.", className="small text-muted") \
@@ -255,6 +260,9 @@ def _school_trend(trend: pd.DataFrame):
     fig.update_traces(hovertemplate="%{x}: %{y:,.1f} per 100 leerlingen<extra></extra>", name="School")
     fig.update_layout(height=320, showlegend=False, xaxis_automargin=True)  # slanted labels clear the title
     _charts.add_series_notes(fig, notes.series_notes(SCHOOL_KPI), periods)
+    mark_partial(fig, partial)  # a school year still running: open diamond, dotted, "t/m" (presentation.partial)
+    if marked(fig):  # then the legend says what the open diamond means
+        fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.35})
     return html.Div([_chart_frame.framed(_chart_frame.graph("verzuim-school-trend", fig), filename="verzuim-school"),
                      note])
 

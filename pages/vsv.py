@@ -13,13 +13,13 @@ import plotly.express as px
 from dash import dcc, html
 
 from access.roles import FIGURES, Viewer
-from pages import _chart_frame, _charts, _download, _filters, _map, _sections, _tables, _tile
+from pages import _chart_frame, _charts, _download, _filters, _funnel, _map, _sections, _tables, _tile
 from pages._components import empty_state, figures_grid, source_text
 from pages._data import kpis
 from pages._page import map_url_callback, page_layout, page_top, table_download
 from presentation import formats as fmt
 from presentation.style import REFERENCE, figure_template
-from warehouse import queries
+from warehouse import queries, signals
 from warehouse.connection import Warehouse
 
 KIND = "teljaar"
@@ -78,6 +78,7 @@ def layout(wh: Warehouse, viewer: Viewer, query: dict[str, str]) -> html.Div:
         html.P([source_text(registry["vsv_percentage"]), "; landelijke norm: DUO/OCW"],
                className="rbl-source small text-muted"),
         _download.buttons(DOWNLOAD_ID, CSV_ID, XLSX_ID) if not table.empty else None,
+        _funnel_section(wh, sel, names, viewer),  # after the table's own source and downloads
     ])
 
 
@@ -110,7 +111,22 @@ def _trend_chart(wh: Warehouse, years: list[str], code: str, names: dict[str, st
     if "voorlopig" in status.values():  # the legend says what an open marker means
         fig.add_scatter(x=[None], y=[None], mode="markers", name="voorlopig (open rondje)",
                         marker={"symbol": "circle-open", "color": REFERENCE, "size": 8})
-    return _sections.trend_graph("vsv-trend-grafiek", fig, HEADLINE, years, frame, code, names.get(code, ""))
+    return _sections.trend_graph("vsv-trend-grafiek", fig, HEADLINE, years, frame, code, names.get(code, ""),
+                                 _sections.partial_periods(wh, HEADLINE, KIND, years))
+
+
+def _funnel_section(wh: Warehouse, sel: _filters.Selection, names: dict[str, str], viewer: Viewer) -> html.Div | None:
+    """The municipal funnel of the VSV percentage (warehouse.signals: the region's value as target, n = the start
+    population, widened for over-dispersion): for the coordinator and portfolio holders, who see the region (staff
+    do not: the target is the region's value). For a portfolio holder a suppressed municipality is left out."""
+    if not viewer.may_see_region:
+        return None
+    units = signals.funnels(wh, sel.period, (HEADLINE,)).get(HEADLINE, [])
+    hidden = _funnel.suppressed_codes(wh, HEADLINE, sel.period) if viewer.public else set()
+    return _funnel.funnel_section("vsv-trechter-gemeenten", units, names, 100, "%", "Startpopulatie",
+                                  f"Trechter: VSV-percentage per gemeente, {fmt.period_label(KIND, sel.period)}",
+                                  hidden, kpis()[HEADLINE].decimals, "VSV-percentage", sel.municipality,
+                                  source_text(kpis()[HEADLINE]))
 
 
 def _level_chart(table: pd.DataFrame):

@@ -43,6 +43,14 @@ def test_quarter_page_opens_complete_and_marks_a_partial_quarter(dash_duo, demo_
     dash_duo.wait_for_contains_text("#kwartaal-deels", f"t/m {fmt.date_nl(through)}")
     assert report.quarter_label(partial) in dash_duo.find_element("#kwartaal-inleiding").text
     assert dash_duo.driver.current_url.endswith(f"/kwartaal?kwartaal={partial}")
+    # the quarter trends mark the running quarter (presentation.partial): the legend says what the open diamond and
+    # the dotted segment mean, the axis and the chart's table say "t/m" (the relatief verzuim trend: its reports
+    # run to the covered-through of verzuimmeldingen)
+    reports = fmt.date_nl(coverage.coverage(wh)["verzuimmeldingen"])
+    dash_duo.wait_for_contains_text("#kwartaal-trend-relatief", f"Loopt nog (open ruit, stippellijn): t/m {reports}")
+    assert f"t/m {reports}" in dash_duo.find_element("#kwartaal-trend-relatief .xaxislayer-above").text
+    table = dash_duo.find_element("#kwartaal-trend-relatief-tabel").get_attribute("textContent")
+    assert f"{partial} t/m {reports}" in table
 
 
 def test_overview_lists_a_signal_whose_link_opens_its_page(dash_duo, demo_warehouse: Path) -> None:

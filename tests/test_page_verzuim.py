@@ -531,3 +531,26 @@ def test_map_click_and_school_detail_on_the_demo(dash_duo, demo_warehouse: Path)
     ActionChains(dash_duo.driver).move_to_element(bars[-1]).pause(0.3).click().perform()
     dash_duo.wait_for_text_to_equal("#verzuim-school-titel", f"{top['naam']} ({top['school_id']})")
     assert dash_duo.get_logs() == []
+
+
+def test_the_municipal_funnel_leaves_out_what_a_portfolio_holder_may_not_see(small_wh: Path) -> None:
+    """Issue #9: a funnel point carries a municipality's value and size, so for a portfolio holder a municipality whose
+    relatief verzuim is suppressed on the page is not drawn (it was before) but named under the heading."""
+    from pages import _funnel
+    from warehouse import signals
+
+    wh = Warehouse(small_wh)
+    units = signals.funnels(wh, Y, ("relatief_verzuim_per_1000",))["relatief_verzuim_per_1000"]
+    hidden = _funnel.suppressed_codes(wh, "relatief_verzuim_per_1000", Y)
+    frame = queries.kpi_values(wh, ["relatief_verzuim_per_1000"], [Y], breakdown="", public=True)
+    assert hidden == {r.municipality_code for r in frame.itertuples(index=False)
+                      if r.municipality_code != "REGIO" and isinstance(r.value, str)}
+    assert hidden and {u.code for u in units} - hidden  # the fixture has both kinds
+
+    def drawn(user: str) -> set[str]:
+        tree = page_tree(login_client(create_app(small_wh), user), "/verzuim", f"?schooljaar={Y}")
+        figure = find(tree, "verzuim-trechter-gemeenten")["props"]["figure"]
+        return {row[1] for t in figure["data"] if t.get("customdata") for row in t["customdata"]}
+
+    assert drawn("coordinator") == {u.code for u in units}
+    assert drawn("wethouder") == {u.code for u in units} - hidden

@@ -110,6 +110,18 @@ def test_vsv_page_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
 
     start_and_login(dash_duo, create_app(demo_warehouse), "coordinator", f"/vsv?jaar={year}%26gemeente={BREDA}")
     dash_duo.wait_for_text_to_equal("#kpi-vsv_percentage .kpi-value", card_value(BREDA))
+    # the municipal funnel (issue #9): every municipality with a start population is a point, Breda named beside
+    # its own; drawn without plotly's toolbar (no cloud button), its table one click away
+    from warehouse import signals
+
+    dash_duo.wait_for_element("#vsv-trechter-gemeenten .main-svg")
+    points = dash_duo.driver.execute_script(
+        "return document.querySelector('#vsv-trechter-gemeenten .js-plotly-plot').data"
+        ".filter(t => t.customdata).flatMap(t => t.customdata.map(c => c[1]));")
+    assert sorted(points) == sorted(u.code for u in signals.funnels(wh, year, (kpi.id,))[kpi.id])
+    assert "Breda" in [a.text for a in dash_duo.find_elements("#vsv-trechter-gemeenten .annotation")]
+    assert not dash_duo.driver.find_elements("css selector", "#vsv-trechter-gemeenten .modebar")
+    assert dash_duo.find_element("#vsv-trechter-gemeenten-tabel")
     status = _tables.vsv_status(wh, BREDA)[year]
     assert dash_duo.find_element("#vsv-status").text.endswith(f"{status}." if status == "definitief" else
                                                               "nog niet geleverd.")
@@ -215,3 +227,49 @@ def test_vsv_map_click_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
         ".filter(t => t.name === 'Reeksnotitie').map(t => t.x);")
     assert notes == [["2019-2020", "2020-2021"]]  # config/reeksnotities.toml marks both for every KPI
     assert dash_duo.get_logs() == []
+
+
+def test_vsv_funnel_per_municipality_by_hand(small_wh: Path) -> None:
+    """The municipal funnel of the VSV percentage (issue #9) in count year T. p0 = 5 / 80 = 0,0625; phi = 0,85 <= 1,
+    not applied. Breda, n = 60: sqrt(0,0625 x 0,9375 / 60) = 1/32 exactly, so the 99,8 % limits are
+    0,0625 -/+ 3,09/32 = [0 (clipped), 0,1590625] and the 95 % ones 0,0625 -/+ 1,96/32 = [0,00125, 0,12375]. The
+    page draws the limits of warehouse.signals; its table says them. A portfolio holder sees neither Breda (3
+    leavers) nor Altena (2): both suppressed as on the page's table; Etten-Leur's 0 of 10 is not a small number."""
+    from warehouse import signals
+
+    units = {u.code: u for u in signals.funnels(Warehouse(small_wh), T, ("vsv_percentage",))["vsv_percentage"]}
+    breda = units[BREDA]
+    assert (breda.target, breda.n, breda.lower, breda.upper) == (0.0625, 60, 0.0, pytest.approx(0.1590625))
+    assert (breda.lower95, breda.upper95) == (pytest.approx(0.00125), pytest.approx(0.12375))
+
+    tree = page_tree(login_client(create_app(small_wh), "coordinator"), "/vsv", f"?teljaar={T}&gemeente={BREDA}")
+    assert find(tree, "vsv-trechter-gemeenten")["props"]["config"]["displayModeBar"] is False  # the shared config
+    figure = find(tree, "vsv-trechter-gemeenten")["props"]["figure"]
+    codes = sorted(row[1] for t in figure["data"] if t.get("customdata") for row in array(t["customdata"]))
+    assert codes == sorted(units)  # every municipality with a start population
+    upper = next(t for t in figure["data"] if t.get("name") == "99,8%-grens (signaal)")
+    n = array(upper["x"])
+    # the drawn curve is p0 + 3,09 sqrt(p0 (1 - p0) / n), in percent, wherever it is drawn
+    assert array(upper["y"]) == pytest.approx([100 * signals.limits(0.0625, x, 3.09)[1] for x in n])
+    table = find(tree, "vsv-trechter-gemeenten-tabel")
+    rows = [[cell["props"]["children"] for cell in row["props"]["children"]]
+            for row in table["props"]["children"][1]["props"]["children"]]
+    assert ["Breda (GM0758)", "5,00", "60", "0,00", "15,91", "binnen verwachting"] in rows
+    assert len(rows) == 3
+    # the chosen municipality is named beside its point
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["regio 6,25%", "Breda"]
+
+    tree = page_tree(login_client(create_app(small_wh), "wethouder"), "/vsv", f"?teljaar={T}&gemeente={BREDA}")
+    figure = find(tree, "vsv-trechter-gemeenten")["props"]["figure"]
+    shown = sorted(row[1] for t in figure["data"] if t.get("customdata") for row in array(t["customdata"]))
+    assert shown == ["GM0777"]
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["regio 6,25%"]  # Breda is not drawn
+    assert "Niet getoond (kleine aantallen, onderdrukt): Altena, Breda." in find(
+        tree, "vsv-trechter-gemeenten-uitleg")["props"]["children"]
+    assert find(tree, "vsv-trechter-gemeenten-tabel") is not None
+
+
+def test_staff_get_no_vsv_funnel(small_wh: Path) -> None:
+    # the funnel's target is the region's value, which staff do not see
+    tree = page_tree(login_client(create_app(small_wh), "medewerker"), "/vsv", f"?teljaar={T}")
+    assert find(tree, "vsv-trechter-gemeenten") is None

@@ -563,3 +563,56 @@ def test_kwartaal_page_on_the_demo(dash_duo, demo_warehouse: Path) -> None:
     assert f"Drimmelen · {report.quarter_span(quarter)}" in first
     assert values_after(first, "Relatief verzuim per 1.000")[0] == card_value(drimmelen, public=True)
     assert dash_duo.get_logs() == []
+
+
+# --- the municipality's profile in its pack (issue #9) -----------------------------------------------------------
+# The quarter fixture plus 2024-K4 reports (closed 20-12-2024, so no stock on a quarter's last day changes) that give
+# Altena and Etten-Leur enough persons to be shown to a portfolio holder, and a national value. School year
+# 2024-2025 (1-8-2024 to 31-7-2025, the latest complete one: the reports reach 01-10-2025), persons with a V3 report:
+#   Breda C2 C3 C4 (P15-P17), B9-B14 (P8-P13), B1 (P1), B3 (P2) = 11 of 1.000 -> 11,0 per 1.000
+#   Altena A2 (P21) + P22-P25 = 5 of 500 -> 10,0; Etten-Leur C5 (P18) + P31-P35 = 6 of 200 -> 30,0
+# so Breda is 2nd of 3 (1 = the lowest), none suppressed (5 and more); the national value is 24,1 (2024-2025).
+EXTRA_REPORTS = [_report(f"X{p}", p, "15-10-2024", gm=gm, status="G", closed="20-12-2024")
+                 for p, gm in [*((p, ALTENA) for p in range(22, 26)), *((p, ETTEN_LEUR) for p in range(31, 36))]]
+REFERENCES = csv(("kpi_id", "periode", "uitsplitsing", "waarde", "bron", "publicatiejaar"),
+                 [("relatief_verzuim_per_1000", "2024-2025", "", "24,1", "Testbron landelijk verzuim", 2025)])
+
+
+@pytest.fixture(scope="module")
+def profile_pack(tmp_path_factory: pytest.TempPathFactory, pseudonym_key: str) -> list[str]:
+    """Breda's pack for Q on the fixture above, one text per page."""
+    header, *rows = VERZUIMMELDINGEN.splitlines()
+    reports = "\n".join([header, *rows]) + "\n" + csv(header.split(","), EXTRA_REPORTS).split("\n", 1)[1]
+    wh = load_sources(tmp_path_factory.mktemp("kwartaal_profiel"), {
+        "gemeenten.csv": GEMEENTEN, "bevolking.csv": BEVOLKING, "verzuimmeldingen.csv": reports,
+        "zaken.csv": ZAKEN, "medewerkers.csv": MEDEWERKERS, "landelijke_referenties.csv": REFERENCES})
+    view = report.build(Warehouse(wh.path), Q, BREDA, public=True, profile=True)
+    assert view.profile is not None and view.profile.name == "Breda"
+    content = report.pdf_bytes(view, today=date(2025, 11, 15))
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def test_the_pack_of_one_municipality_has_its_profile_on_one_page(profile_pack: list[str],
+                                                                 pack_text: list[str]) -> None:
+    # the region's pack has no profile (16 would be too long; its key figures are the region's); Breda's pack is the
+    # same pack with one page more: the profile fits one A4 page
+    assert not any("Gemeenteprofiel" in text for text in pack_text)
+    assert len(profile_pack) == len(pack_text) + 1
+    pages = [i for i, text in enumerate(profile_pack) if "Gemeenteprofiel Breda" in text]
+    assert len(pages) == 1
+    page = profile_pack[pages[0]]
+    assert "Signalen" in page and f"Pagina {pages[0] + 1} van {len(profile_pack)}" in page
+    flowing = " ".join(page.split())
+    # relatief verzuim 2024-2025: Breda 11,0, the region 22 of 1.700 = 12,9, 2nd of 3, national 24,1 (2024-2025);
+    # the year before (Breda 1 person, C1) is suppressed
+    assert "schooljaar 2024-2025 11,0 – (–; 2023-2024) 12,9 Plaats 2 van 3 24,1 (2024-2025)" in flowing
+    assert "Landelijke waarden: Relatief verzuim per 1.000 leerplichtigen: Testbron landelijk verzuim, 2025." in flowing
+    assert "Gegevens van 15-11-2025" in page  # the pack's footer on the profile's page too
+
+
+
+def test_a_quarter_in_progress_says_so_on_the_packs_first_page(pack_text: list[str]) -> None:
+    # Q's cases stop on 01-05-2025 (Z1), so absoluut verzuim, one of the quarter page's main figures, is partial:
+    # the first page says "t/m" as the page /kwartaal does (warehouse.coverage.page_through); it said nothing before
+    front = " ".join(pack_text[0].split())
+    assert "t/m 01-05-2025: 3e kwartaal 2025 is nog niet compleet; de gegevens lopen tot en met 01-05-2025." in front

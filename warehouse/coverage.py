@@ -107,6 +107,14 @@ def is_partial(kpi: Kpi, kind: str, period: str, cover: dict[str, date]) -> bool
     return figure_through(kpi, kind, period, cover) is not None
 
 
+def partial_periods(wh, kpi: Kpi, kind: str, periods: list[str]) -> dict[str, date]:
+    """{period: covered-through} of the partial ones among `periods` of a published warehouse: what a trend chart
+    marks (presentation.partial)."""
+    cover = coverage(wh)
+    found = {p: figure_through(kpi, kind, p, cover) for p in periods}
+    return {p: d for p, d in found.items() if d is not None}
+
+
 # --- period arithmetic (folds into warehouse/periods.py of #8 at merge) -------------------------------------
 def shift_months(d: date, months: int) -> date:
     """The same day `months` later (negative: earlier); a day the month lacks becomes its last day

@@ -11,6 +11,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from presentation import formats as fmt
+from presentation.partial import label, mark_partial
 from presentation.style import PRIMARY, plotly_template
 from reports.kwartaal.view import REGION_NAME, QuarterView, is_number, quarter_label, value_text
 from warehouse import queries
@@ -25,6 +27,7 @@ class Chart:
     source: str
     message: str = ""
     alt: str = ""  # what the chart shows, in words: the PDF's alternative text for its image
+    decimals: int = 1  # the figure's own decimals, for the chart's table on the page
 
 
 def charts(view: QuarterView) -> list[Chart]:
@@ -51,13 +54,20 @@ def _trend(view: QuarterView, kpi: Kpi, chart_id: str, title: str) -> Chart:
     rows = rows.assign(Gebied=rows["municipality_code"].map(area)).sort_values(["period", "municipality_code"])
     fig = px.line(rows, x="period", y="v", color="Gebied", markers=True, template=plotly_template(),
                   labels={"period": "Kwartaal", "v": kpi.unit}, category_orders={"Gebied": [REGION_NAME]})
+    fig.update_traces(hovertemplate=f"<b>%{{fullData.name}}</b><br>%{{x}}: %{{y:,.{kpi.decimals}f}}<extra></extra>")
     fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None}, xaxis_automargin=True,
                       yaxis_automargin=True)
-    return Chart(chart_id, title, fig, kpi.source, _hidden_note(view), _trend_alt(title, kpi, rows))
+    partial = view.partial.get(kpi.id, {})
+    mark_partial(fig, partial)  # a quarter still running: open diamond, dotted, "t/m" (presentation.partial)
+    return Chart(chart_id, title, fig, kpi.source, _hidden_note(view), _trend_alt(title, kpi, rows, partial),
+                 kpi.decimals)
 
 
 def _municipalities(view: QuarterView, kpi: Kpi) -> Chart:
     title = f"{kpi.label} per gemeente, {quarter_label(view.quarter)}"
+    through = view.partial.get(kpi.id, {}).get(view.quarter)
+    if through is not None:  # a quarter still running says so here too
+        title += f", t/m {fmt.date_nl(through)}"
     rows = _numeric(view.table[view.table["code"] != queries.REGION_CODE].rename(columns={kpi.id: "value"}))
     if rows.empty:
         return Chart("kwartaal-gemeenten", title, None, kpi.source, "Geen cijfers om te tonen.")
@@ -78,17 +88,24 @@ def _municipalities(view: QuarterView, kpi: Kpi) -> Chart:
     fig.update_yaxes(automargin=True)
     fig.update_xaxes(automargin=True)
     return Chart("kwartaal-gemeenten", title, fig, kpi.source, _hidden_note(view),
-                 _bars_alt(title, kpi, rows, region))
+                 _bars_alt(title, kpi, rows, region), kpi.decimals)
 
 
-def _trend_alt(title: str, kpi: Kpi, rows: pd.DataFrame) -> str:
-    """`Lijngrafiek: <title>, 2024-K3 t/m 2025-K3. Regio West-Brabant: van 3,6 naar 3,5. ...`"""
+def _trend_alt(title: str, kpi: Kpi, rows: pd.DataFrame, partial: dict | None = None) -> str:
+    """`Lijngrafiek: <title>, 2024-K3 t/m 2025-K3. Regio West-Brabant: van 3,6 in 2024-K3 naar 3,5 in 2025-K3.
+    ...`; a quarter still running is named with its "t/m <datum>" and said to be incomplete."""
+    partial = partial or {}
     periods = sorted(rows["period"].unique())
     parts = [f"Lijngrafiek: {title}, {periods[0]} t/m {periods[-1]}."]
     for area, part in rows.sort_values("period").groupby("Gebied", sort=False):
         first, last = part.iloc[0], part.iloc[-1]
+        end = label(last["period"], partial[last["period"]]) if last["period"] in partial else last["period"]
         parts.append(f"{area}: van {value_text(kpi, first['v'])} in {first['period']} naar "
-                     f"{value_text(kpi, last['v'])} in {last['period']}.")
+                     f"{value_text(kpi, last['v'])} in {end}.")
+    running = [p for p in periods if p in partial]
+    if running:
+        parts.append(f"{', '.join(running)} loopt nog (gegevens t/m {fmt.date_nl(partial[running[-1]])}), getekend "
+                     "met een open ruit en een stippellijn: niet te vergelijken met een heel kwartaal.")
     return " ".join(parts)
 
 

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     code = municipality_code(wh, args.gemeente)
     if code is None:
         return 1
-    view = build(wh, quarter, code, public=True)
+    view = build(wh, quarter, code, public=True, profile=True)  # one municipality's pack: with its profile
     out = args.out or Path(filename(quarter, code))
     try:
         content = pdf_bytes(view)

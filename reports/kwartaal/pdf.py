@@ -32,6 +32,8 @@ from reports.kwartaal.view import (
     value_text,
 )
 from reports.workbook import ExportMeta, plain_text
+from warehouse import notes
+from warehouse.tiles import TileData
 
 A4 = {"paperWidth": 8.27, "paperHeight": 11.69}  # inches
 MARGINS = {"marginTop": 0.79, "marginBottom": 1.3, "marginLeft": 0.71, "marginRight": 0.71}  # 20, 33, 18 mm
@@ -76,6 +78,8 @@ STYLE = f"""
   .chart {{ break-inside: avoid; margin-bottom: 3mm; }}
   .chart img {{ width: 174mm; height: auto; display: block; }}
   .new-page {{ break-before: page; }}
+  .date {{ white-space: nowrap; }}
+  .partial {{ border-left: 1.2mm solid #E69F00; background: #FFF6E0; padding: 1.5mm 2.5mm; }}
   * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 """
 
@@ -84,7 +88,7 @@ def pack_html(view: QuarterView, account: ExportMeta, today: date, pictures: lis
     """The pack as one HTML document in reading order: headings h1-h3, tables with header cells, every chart an
     <img> with its alternative text (and its figures in the table per municipality or the key figures)."""
     body = [*_front(view, today), *_charts(pictures, iter(images)), *_municipality_table(view),
-            *_definitions(account)]
+            *_profile(view), *_definitions(account)]
     return (f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>{escape(account.title)}</title>'
             f'<meta name="author" content="RBL Monitor"><style>{STYLE}</style></head>\n<body><main>\n'
             + "\n".join(body) + "\n</main></body></html>")
@@ -98,6 +102,7 @@ def _front(view: QuarterView, today: date) -> list[str]:
         f'<p class="muted">Elk cijfer over het kwartaal, naast het vorige kwartaal ({prev}) en hetzelfde kwartaal een '
         f"jaar eerder ({year}). Werkvoorraad en formatie op de laatste dag van het kwartaal "
         f"({fmt.date_nl(view.last_day)}). Een toelichting van de coördinator staat onder haar cijfer.</p>",
+        *_partial_notice(view),
         "<h2>Kerncijfers</h2>",
         '<table style="width: 174mm"><thead><tr><th scope="col" style="width: 58mm">Cijfer</th>'
         + "".join(f'<th scope="col" class="num">{h}</th>' for h in (q, prev, "verschil", year, "verschil"))
@@ -124,6 +129,17 @@ def _front(view: QuarterView, today: date) -> list[str]:
         out.append(f'<tr><th scope="row">{escape(d.report)}</th><td>{escape(d.to)}</td><td class="num">{d.school_year}'
                    f'</td><td class="num">{fmt.date_nl(d.due)}</td><td class="num">{days_text(d.days)}</td></tr>')
     return [*out, "</tbody></table>"]
+
+
+def _partial_notice(view: QuarterView) -> list[str]:
+    """A quarter still in progress says so on the first page, as the page /kwartaal does (warehouse.coverage)."""
+    if view.through is None:
+        return []
+    day = f'<span class="date">{fmt.date_nl(view.through)}</span>'  # never broken at its hyphens
+    return [f'<p class="partial"><b>t/m {day}</b>: {quarter_label(view.quarter)} is nog niet '
+            f"compleet; de gegevens lopen tot en met {day}. De cijfers worden daarom vergeleken "
+            "met het vorige kwartaal en hetzelfde kwartaal een jaar eerder over dezelfde dagen, niet met het hele "
+            "kwartaal; in de grafieken staat een kwartaal dat nog loopt als open ruit aan een stippellijn.</p>"]
 
 
 def _charts(pictures: list[Chart], images) -> list[str]:
@@ -155,6 +171,80 @@ def _municipality_table(view: QuarterView) -> list[str]:
             '<table class="places" style="width: 174mm"><thead><tr><th scope="col">Gemeente</th>'
             + "".join(f'<th scope="col" class="num">{h}</th>' for _, h in TABLE_KPIS) + "</tr></thead><tbody>",
             *rows, "</tbody></table>"]
+
+
+SIGNAL_WORDS = {"hoger": "signaal: hoger dan verwacht (buiten de 99,8%-grens van de regio)",
+                "lager": "signaal: lager dan verwacht (buiten de 99,8%-grens van de regio)",
+                "waarschuwing": "buiten de 95%-band, binnen de 99,8%-grens: geen signaal",
+                "": "binnen wat toeval verklaart: geen signaal"}
+
+
+def _profile(view: QuarterView) -> list[str]:
+    """The municipality's profile (reports.profiel, the page /gemeente) on a page of its own: each headline figure
+    on its latest complete period with the year before, the region, its place among the municipalities and the
+    national value, then its course, signal and explanation; last the municipality's signals. One A4 page."""
+    profile = view.profile
+    if profile is None:
+        return []
+    out = [f'<h2 class="new-page">Gemeenteprofiel {escape(profile.name)}</h2>',
+           '<p class="muted">Elk cijfer over de laatste volledige periode, naast dezelfde periode een jaar eerder, de '
+           "regio, de plaats onder de gemeenten (1 = laagste waarde, onder de getoonde waarden) en de landelijke "
+           "waarde waar die gepubliceerd is. Kleine aantallen onderdrukt, zoals op de pagina Gemeenteprofiel.</p>",
+           '<table style="width: 174mm"><thead><tr><th scope="col" style="width: 50mm">Cijfer</th>'
+           + "".join(f'<th scope="col" class="num">{h}</th>'
+                     for h in ("Waarde", "Een jaar eerder", "Regio", "Plaats", "Landelijk")) + "</tr></thead><tbody>"]
+    shown = [t for t in profile.tiles if t is not None]
+    for tile in shown:
+        out += _profile_rows(tile, profile.labels.get(tile.kpi.id, ""))
+    out.append("</tbody></table>")
+    cited = [f"{escape(t.kpi.label)}: {escape(fmt.citation(t.national['source']))}, {t.national['published']}"
+             for t in shown if t.national]
+    if cited:
+        out.append(f'<p class="muted"><b>Landelijke waarden</b>: {"; ".join(cited)}.</p>')
+    out.append("<h3>Signalen</h3>")
+    if profile.signals:
+        out.append("<ul>" + "".join(f"<li>{escape(KPI_LABELS.get(u.kpi_id, u.kpi_id))} {u.period}: "
+                                     f"{SIGNAL_WORDS[u.signal]}</li>" for u in profile.signals) + "</ul>")
+    else:
+        out.append("<p>Geen signalen: de cijfers van deze gemeente liggen binnen wat toeval verklaart.</p>")
+    return out
+
+
+KPI_LABELS = {"relatief_verzuim_per_1000": "Relatief verzuim", "absoluut_verzuim_per_1000": "Absoluut verzuim",
+              "vsv_percentage": "VSV-percentage"}
+
+
+def _profile_rows(tile: TileData, label: str) -> list[str]:
+    """A figure's row of the profile and the row under it: course over the last periods, signal, explanation."""
+    kpi = tile.kpi
+
+    def period(p: str) -> str:  # a reference date the Dutch way, a year or quarter as it is
+        return fmt.date_nl(p) if tile.kind == "peildatum" else p
+
+    when = label + (f", t/m {fmt.date_nl(tile.through)}" if tile.through else "")
+    earlier = fmt.MISSING
+    if tile.compared_period:
+        span = f" t/m {fmt.date_nl(tile.compared_through)}" if tile.compared_through else ""
+        earlier = (f"{value_text(kpi, tile.compared_value)} ({change_text(kpi, tile.value, tile.compared_value)}; "
+                   f"{period(tile.compared_period)}{span})")
+    national = fmt.MISSING
+    if tile.national:
+        national = f"{value_text(kpi, tile.national['value'])} ({tile.national['period']})"
+    cells = (value_text(kpi, tile.value), earlier, value_text(kpi, tile.region_value) if tile.region else fmt.MISSING,
+             f"Plaats {tile.rank[0]} van {tile.rank[1]}" if tile.rank else fmt.MISSING, national)
+    rows = [f'<tr><th scope="row"><b>{escape(kpi.label)}</b><span class="when">{escape(when)}</span></th>'
+            + "".join(f'<td class="num">{escape(c)}</td>' for c in cells) + "</tr>"]
+    course = " · ".join(f"{period(p)} {value_text(kpi, v)}" for p, v in tile.spark)
+    below = [f"<b>Verloop:</b> {escape(course)}"] if len(tile.spark) > 1 else []
+    if tile.signal is not None:
+        below.append(escape(SIGNAL_WORDS[tile.signal]).capitalize())
+    text, regions = notes.explanation_of(kpi.id, tile.period, tile.code)
+    if text:
+        title = "Toelichting voor de hele regio" if regions else "Toelichting"
+        below.append(f"<b>{title}:</b> {markdown_inline(text)}")
+    if below:
+        rows.append(f'<tr class="note"><td colspan="6">{"<br>".join(below)}</td></tr>')
+    return rows
 
 
 def _definitions(account: ExportMeta) -> list[str]:

@@ -5,17 +5,19 @@ beside the previous quarter and the same quarter a year before; one row per muni
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
 
 from config.settings import small_number_threshold
 from presentation import formats as fmt
+from reports import profiel
+from reports.profiel import Profile
 from reports.workbook import Definition, ExportMeta
 from warehouse import notes, queries
 from warehouse.connection import Warehouse
-from warehouse.coverage import comparison_values, coverage, figure_through, page_through
+from warehouse.coverage import comparison_values, coverage, figure_through, page_through, partial_periods
 from warehouse.periods import QUARTER_FORM, quarter_bounds, shift_quarter
 from warehouse.registry import QUARTER, Kpi
 
@@ -100,6 +102,9 @@ class QuarterView:
     trend: pd.DataFrame  # kpi_id, period, municipality_code, value over the last TREND_QUARTERS quarters
     names: dict[str, str]
     through: date | None = None  # the quarter is in progress: its figures count up to this day (warehouse.coverage)
+    # per KPI, the quarters of the trend still in progress: {kpi_id: {quarter: covered-through}} (charts mark them)
+    partial: dict[str, dict[str, date]] = field(default_factory=dict)
+    profile: Profile | None = None  # the municipality's profile, for the pack of one municipality (build(profile=))
 
     @property
     def previous(self) -> str:
@@ -114,9 +119,10 @@ class QuarterView:
         return quarter_bounds(self.quarter)[1]
 
 
-def build(wh: Warehouse, quarter: str, code: str, public: bool) -> QuarterView:
+def build(wh: Warehouse, quarter: str, code: str, public: bool, *, profile: bool = False) -> QuarterView:
     """The quarter view of the region (code REGIO) or one municipality; `public`: suppressed as for a portfolio
-    holder (the pack always is)."""
+    holder (the pack always is). `profile`: with the municipality's profile (reports.profiel) for the pack of one
+    municipality (the region's pack has none: docs/reports/kwartaal.md)."""
     from warehouse.kpis import KPIS
 
     known = set(queries.periods(wh, KIND))
@@ -132,8 +138,11 @@ def build(wh: Warehouse, quarter: str, code: str, public: bool) -> QuarterView:
         rows.append({"code": gm, "gemeente": name, **{k: values.get((k, quarter, gm)) for k, _ in TABLE_KPIS}})
     in_trend = frame["municipality_code"].isin([queries.REGION_CODE, code])
     trend = frame.loc[in_trend, ["kpi_id", "period", "municipality_code", "value"]].reset_index(drop=True)
+    partial = {k: partial_periods(wh, KPIS[k], KIND, trend_quarters) for k in KPI_IDS}
+    content = profiel.profile(wh, code, public) if profile and code in names else None
     return QuarterView(quarter, code, names.get(code, REGION_NAME), public, queries.data_date(wh), cards,
-                       pd.DataFrame(rows, dtype=object), trend, names, page_through(wh, "kwartaal", quarter))
+                       pd.DataFrame(rows, dtype=object), trend, names, page_through(wh, "kwartaal", quarter),
+                       {k: v for k, v in partial.items() if v}, content)
 
 
 def _like_for_like(wh: Warehouse, quarter: str, public: bool, values: dict) -> None:
