@@ -23,7 +23,7 @@ from datetime import date
 from config.settings import load_settings
 from warehouse import queries
 from warehouse.cache import per_version
-from warehouse.kpi_engine import compute
+from warehouse.kpi_engine import Custom, Part, compute
 from warehouse.kpis import KPIS
 from warehouse.periods import period_bounds, shift_quarter
 from warehouse.registry import EVENT_SOURCES, QUARTER, Kpi
@@ -256,8 +256,6 @@ NO_COMPARISON = "Niet te vergelijken: nog geen gegevens uit deze periode"
 def uses_population(kpi: Kpi) -> bool:
     """Whether the KPI divides by (or splits by) the CBS population: a rate per 1.000 inhabitants, inhabitants
     per FTE, the cost split pro rata inhabitants."""
-    from warehouse.kpi_engine import Custom, Part
-
     parts = kpi.compute if isinstance(kpi.compute, list | tuple) else [kpi.compute]
     return (any(isinstance(p, Part) and p.per is not None for p in parts)
             or any(f.startswith("pop_") for f in kpi.fragments)
