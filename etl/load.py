@@ -582,8 +582,12 @@ def _run_locked(source_dir: Path, warehouse_dir: Path, load_date: date, say: Cal
         phases.mark("start")
         for index, (path, source, implied) in enumerate(files):
             say(f"[{index + 1}/{len(files)}] {path.name} ({source.name}) ...")
-            report = FileReport(path.name, source.name, _checksum(path))
-            read_one(loader, report, path, source, implied, pseudonymiser, index, rejects)
+            try:
+                report = FileReport(path.name, source.name, _checksum(path))
+                read_one(loader, report, path, source, implied, pseudonymiser, index, rejects)
+            except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:  # moved or locked by another
+                raise FileRefused(path, "het bestand is tijdens het laden verdwenen of niet meer leesbaar",
+                                  "Zet het bestand terug (of haal het uit de map) en laad opnieuw") from exc
             check_rejects(path, report.rejected)
             reports.append(report)
             fault("read")

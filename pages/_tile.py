@@ -19,6 +19,7 @@ from dash import dcc, html
 from pages._components import card_id, definition_popover, source_text
 from pages._data import kpis
 from presentation import formats as fmt
+from presentation import partial
 from presentation.style import PRIMARY
 from warehouse import coverage, queries, tiles
 from warehouse.registry import Kpi
@@ -64,15 +65,17 @@ def _period_text(kind: str, period: str) -> str:
 
 
 def sparkline(data: TileData) -> dcc.Graph | None:
-    """The last five periods as a small line; a partial period as an open marker (kpis.md: charts mark partial
-    points)."""
+    """The last five periods as a small line; a partial period as an open diamond and "t/m <datum>" in its text
+    (kpis.md: charts mark partial points)."""
     points = [(p, float(v)) for p, v in data.spark if _number(v)]
     if len(points) < 2:
         return None
     cover_last = data.through is not None and points[-1][0] == data.period
     symbols = ["circle"] * len(points)
-    if cover_last:
-        symbols[-1] = "circle-open"
+    names = [p for p, _ in points]
+    if cover_last:  # the same mark and words as the big trend charts (presentation.partial)
+        symbols[-1] = partial.PARTIAL_SYMBOL
+        names[-1] = partial.label(names[-1], data.through)
     # a plain figure dict: plotly.js draws it as go.Figure would, without plotly-python's validation (several ms
     # per tile, on every page visit)
     fig = {"data": [{"type": "scatter", "x": [p for p, _ in points], "y": [v for _, v in points],
@@ -82,7 +85,8 @@ def sparkline(data: TileData) -> dcc.Graph | None:
            "layout": {"height": 60, "margin": {"l": 0, "r": 0, "t": 4, "b": 4}, "showlegend": False,
                       "xaxis": {"visible": False}, "yaxis": {"visible": False}, "paper_bgcolor": "rgba(0,0,0,0)",
                       "plot_bgcolor": "rgba(0,0,0,0)"}}
-    label = ", ".join(f"{p}: {fmt.by_unit(v, data.kpi.unit, data.kpi.decimals)}" for p, v in points)
+    label = ", ".join(f"{n}: {fmt.by_unit(v, data.kpi.unit, data.kpi.decimals)}"
+                      for n, (_, v) in zip(names, points, strict=True))
     # responsive and as high as its figure: plotly's default 700 x 450 px would spill over the tile and its
     # neighbours and catch their clicks
     return html.Div(dcc.Graph(figure=fig, config={"staticPlot": True, "displayModeBar": False}, responsive=True,

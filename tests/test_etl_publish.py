@@ -120,6 +120,28 @@ def test_a_second_load_at_the_same_time_is_refused(published_march: Path, tmp_pa
     assert state(wh) == ("1", 2, PARQUET_FACTS)
 
 
+def test_a_file_that_disappears_during_the_load_is_refused_with_a_clear_message(
+        published_march: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found in session 4: a source file removed from the folder while a load ran stopped it with a traceback.
+    import etl.load
+
+    wh = copy_of(published_march, tmp_path)
+    src = write_files(tmp_path / "april", {"verzuimmeldingen_2024-04.csv": APRIL})
+    found = etl.load.discover
+
+    def discover_then_lose_the_file(folder: Path):
+        files, notes = found(folder)
+        (folder / "verzuimmeldingen_2024-04.csv").unlink()  # as another process would, after the folder was read
+        return files, notes
+    monkeypatch.setattr(etl.load, "discover", discover_then_lose_the_file)
+    result = load(src, wh)
+    assert (result.published, result.exit_code) == (False, 2)
+    assert result.message == ("Bestand geweigerd, er is niets gepubliceerd. verzuimmeldingen_2024-04.csv: het "
+                              "bestand is tijdens het laden verdwenen of niet meer leesbaar. Zet het bestand terug "
+                              "(of haal het uit de map) en laad opnieuw.")
+    assert state(wh) == ("1", 2, PARQUET_FACTS)
+
+
 def test_a_reader_finishes_on_its_version_and_the_old_version_goes_when_it_is_done(
         published_march: Path, tmp_path: Path) -> None:
     wh = copy_of(published_march, tmp_path)

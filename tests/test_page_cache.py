@@ -51,7 +51,7 @@ def test_a_cached_page_shows_the_new_figure_right_after_a_publish(march: Path) -
     client = login_client(create_app(march), "coordinator")
     first, again = view(client, "/verzuim", BREDA), view(client, "/verzuim", BREDA)
     # March: 1 pupil of Breda's 1.000 with a report -> 1,0 per 1.000
-    assert "Breda: 1,0 per 1.000 in 2023-2024" in first.get_data(as_text=True)
+    assert set(_absence_counts(first.get_data(as_text=True))) == {"1,0"}
     assert (first.headers[CACHE_HEADER], again.headers[CACHE_HEADER]) == ("miss", "hit")
     assert again.get_data() == first.get_data()
     assert first.headers[VERSION_HEADER] == again.headers[VERSION_HEADER] == "1"
@@ -60,14 +60,15 @@ def test_a_cached_page_shows_the_new_figure_right_after_a_publish(march: Path) -
     after = view(client, "/verzuim", BREDA)
     # April: 2 pupils of 1.000 -> 2,0 per 1.000, read from version 2, not served from version 1's cache
     assert (after.headers[VERSION_HEADER], after.headers[CACHE_HEADER]) == ("2", "miss")
-    assert "Breda: 2,0 per 1.000 in 2023-2024" in after.get_data(as_text=True)
-    assert "Breda: 1,0 per 1.000" not in after.get_data(as_text=True)
+    assert set(_absence_counts(after.get_data(as_text=True))) == {"2,0"}
     assert view(client, "/verzuim", BREDA).headers[CACHE_HEADER] == "hit"
 
 
 def _absence_counts(text: str) -> list[str]:
-    """The municipal trend's hover texts of absence reports ('Breda: <value> ...')."""
-    return re.findall(r"Breda: ([^ ]+) per 1\.000", text)
+    """Breda's rate in the municipal trend's title: 'Breda: 1,0 per 1.000 in 2023-2024', or, since the fixture's
+    school year runs past its last report (issue #9's partial marks), 'Breda: nog geen cijfers; 2023-2024 t/m
+    04-03-2024 loopt nog: 1,0 per 1.000'."""
+    return re.findall(r"Breda: [^\"]*?(\d+,\d) per 1\.000", text)
 
 
 def test_a_portfolio_holder_never_gets_the_coordinator_s_cached_page(march: Path) -> None:
@@ -201,7 +202,7 @@ def test_the_warm_up_builds_pages_before_their_first_visit_and_again_after_a_pub
     # building /data ahead wrote nothing to the audit log; the visit did, for the one who looked
     assert not [row for row in log if row[1] == WARM_USER]
     assert [row[1] for row in log[:len(log) - audited]] == ["coordinator"]
-    assert "Breda: 1,0 per 1.000" in view(client, "/verzuim", BREDA).get_data(as_text=True)
+    assert set(_absence_counts(view(client, "/verzuim", BREDA).get_data(as_text=True))) == {"1,0"}
 
     publish_april(march)
     first = view(client, "/")  # the first request on version 2 starts building again what was viewed last
@@ -209,7 +210,7 @@ def test_the_warm_up_builds_pages_before_their_first_visit_and_again_after_a_pub
     assert warmer.idle.wait(300)
     again = view(client, "/verzuim", BREDA)
     assert (again.headers[VERSION_HEADER], again.headers[CACHE_HEADER]) == ("2", "hit")
-    assert "Breda: 2,0 per 1.000 in 2023-2024" in again.get_data(as_text=True)
+    assert set(_absence_counts(again.get_data(as_text=True))) == {"2,0"}
 
 
 def test_the_figure_cache_starts_afresh_with_a_version_and_stays_within_its_budget(monkeypatch) -> None:

@@ -190,3 +190,21 @@ def test_vsv_and_capacity_tiles_on_the_demo(dash_duo, demo_warehouse: Path) -> N
                    ), (kpi_id, compare)
     assert not dash_duo.driver.find_elements("css selector", "#kpi-fte .kpi-national")  # no national capacity figure
     assert dash_duo.get_logs() == []
+
+
+def test_a_partial_point_on_a_sparkline_is_marked_as_on_the_big_charts() -> None:
+    """The tile's small line draws a running period with the trend charts' open diamond and names it "t/m"."""
+    from datetime import date
+
+    from pages._tile import sparkline
+    from presentation.partial import PARTIAL_SYMBOL
+    from warehouse.tiles import TileData
+
+    data = TileData(KPIS["relatief_verzuim_per_1000"], "kwartaal", "2025-K4", "REGIO", 3.87, date(2025, 11, 14),
+                    None, None, None, [("2025-K2", 4.1), ("2025-K3", 1.17), ("2025-K4", 3.87)], None, None, None, "")
+    box = sparkline(data)
+    assert box.children.figure["data"][0]["marker"]["symbol"] == ["circle", "circle", PARTIAL_SYMBOL]
+    assert box.to_plotly_json()["props"]["aria-label"] == (
+        "Verloop over de laatste 3 perioden: 2025-K2: 4,1, 2025-K3: 1,2, 2025-K4 t/m 14-11-2025: 3,9")
+    complete = sparkline(TileData(**{**data.__dict__, "through": None}))
+    assert complete.children.figure["data"][0]["marker"]["symbol"] == ["circle"] * 3
