@@ -102,7 +102,8 @@ def reference_lines(data: TileData, names: dict[str, str]) -> list:
     arrow, word, judgement = direction(kpi, data.value, data.compared_value)
     if data.compared_period:
         span = f" t/m {fmt.date_nl(data.compared_through)}" if data.compared_through else ""
-        diff = f"{arrow} {word}{f' ({judgement})' if judgement else ''} dan " if word else ""
+        than = "aan" if word == "gelijk" else "dan"  # "gelijk aan", "hoger dan"
+        diff = f"{arrow} {word}{f' ({judgement})' if judgement else ''} {than} " if word else ""
         out.append(html.P([diff, f"{_period_text(data.kind, data.compared_period)}{span}: ",
                            _figure_or_reason(kpi, data.compared_value, data.compared_reason)],
                           className="kpi-compare kpi-previous"))

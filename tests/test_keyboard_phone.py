@@ -118,3 +118,22 @@ def test_phone_first_chart_on_the_first_screen_and_tablet(dash_duo, demo_warehou
     until(lambda: page_ready(dash_duo), timeout=30)
     assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth") <= 1024
     assert dash_duo.get_logs() == []
+
+
+def test_a_laptop_s_menu_wraps_instead_of_running_off_the_screen(dash_duo, demo_warehouse: Path) -> None:
+    """Seen at 1280 px: the coordinator's ten menu items and the account ran past the right edge (the page scrolled
+    sideways and "Uitloggen" was cut off). They wrap to a second line now (assets/rbl.css)."""
+    from app import create_app
+
+    start_and_login(dash_duo, create_app(demo_warehouse), "coordinator", "/")
+    dash_duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+    dash_duo.driver.get(f"{dash_duo.server_url}/data")
+    until(lambda: page_ready(dash_duo), timeout=30)
+    sizes = dash_duo.driver.execute_script("""
+        const links = [...document.querySelectorAll('#rbl-menu a, #rbl-menu button')];
+        return {width: window.innerWidth, page: document.documentElement.scrollWidth,
+                right: Math.max(...links.map(a => a.getBoundingClientRect().right)), links: links.length};""")
+    assert sizes["links"] >= 11, sizes  # ten pages and the account
+    assert sizes["page"] <= sizes["width"] and sizes["right"] <= sizes["width"], sizes
+    assert dash_duo.get_logs() == []

@@ -208,3 +208,18 @@ def test_a_partial_point_on_a_sparkline_is_marked_as_on_the_big_charts() -> None
         "Verloop over de laatste 3 perioden: 2025-K2: 4,1, 2025-K3: 1,2, 2025-K4 t/m 14-11-2025: 3,9")
     complete = sparkline(TileData(**{**data.__dict__, "through": None}))
     assert complete.children.figure["data"][0]["marker"]["symbol"] == ["circle"] * 3
+
+
+def test_an_equal_figure_reads_gelijk_aan() -> None:
+    """Seen on the demo's overview: "▶ gelijk dan 2023-2024" is not Dutch; it is "gelijk aan"."""
+    from pages._tile import reference_lines
+    from warehouse.tiles import TileData
+
+    def compare_text(value: float) -> str:
+        data = TileData(KPIS["relatief_verzuim_per_1000"], "schooljaar", "2024-2025", "REGIO", value, None,
+                        "2023-2024", None, 24.7, [], None, None, None, "")
+        line = reference_lines(data, {})[0]
+        return "".join(c if isinstance(c, str) else str(c.children) for c in line.children)
+
+    assert compare_text(24.71).startswith("▶ gelijk aan 2023-2024: ")
+    assert compare_text(26.0).startswith("▲ hoger (slechter) dan 2023-2024: ")
