@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import pandas as pd
 
 from config.settings import small_number_threshold
 from warehouse import coverage, queries, signals, views
 from warehouse import periods as periods_lib
+from warehouse.cache import per_version
 from warehouse.kpis import KPIS
 from warehouse.registry import Kpi
 
@@ -64,8 +64,7 @@ def tile_data(wh, kpi: Kpi, kind: str, period: str, code: str, public: bool, reg
     region's value). A missing figure carries the reason why (warehouse.coverage.missing_reason). Kept per
     published warehouse version and small-number threshold (as queries' suppressed rows are): it depends on
     nothing else, and a page draws several tiles on every visit."""
-    return _tile_data(wh, wh.version, small_number_threshold() if public else 0, kpi.id, kind, period, code, public,
-                      region)
+    return _tile_data(wh, small_number_threshold() if public else 0, kpi.id, kind, period, code, public, region)
 
 
 @dataclass(frozen=True)
@@ -82,8 +81,8 @@ class _Shared:
     national: dict | None
 
 
-@lru_cache(maxsize=256)
-def _shared(wh, version: str, threshold: int, kpi_id: str, kind: str, period: str, public: bool) -> _Shared:
+@per_version()
+def _shared(wh, threshold: int, kpi_id: str, kind: str, period: str, public: bool) -> _Shared:
     kpi = KPIS[kpi_id]
     periods = queries.periods(wh, kind)
     upto = [p for p in periods if p <= period][-SPARK_PERIODS:]
@@ -103,11 +102,11 @@ def _shared(wh, version: str, threshold: int, kpi_id: str, kind: str, period: st
                    queries.national_value(wh, kpi.id, period))
 
 
-@lru_cache(maxsize=1024)
-def _tile_data(wh, version: str, threshold: int, kpi_id: str, kind: str, period: str, code: str, public: bool,
+@per_version()
+def _tile_data(wh, threshold: int, kpi_id: str, kind: str, period: str, code: str, public: bool,
                region: bool) -> TileData:
     kpi = KPIS[kpi_id]
-    shared = _shared(wh, version, threshold, kpi_id, kind, period, public)
+    shared = _shared(wh, threshold, kpi_id, kind, period, public)
     values, numeric, through = shared.values, shared.numeric, shared.through
     if through is not None and kind != REFERENCE_DATE:
         compared_period, compared_through, compared_value = _like_for_like(wh, kpi, kind, period, code, public)
